@@ -64,6 +64,9 @@ public sealed class Model
 
     public List<ExternalBuffer>? ExternalBuffers { get; set; }
 
+    /// <summary>The TensorFlow graph form (nodes, functions, signatures, variables) of a SavedModel; null for TFLite.</summary>
+    public TensorFlow.TfGraph? TensorFlowGraph { get; set; }
+
     /// <summary>The operator code of an operator.</summary>
     public OperatorCode CodeOf(Operator op) => OperatorCodes[(int)op.OpcodeIndex];
 
@@ -79,6 +82,7 @@ public sealed class Model
     {
         get
         {
+            if (TensorFlowGraph is { } tf) return tf.ParameterCount;
             long n = 0;
             foreach (var sg in Subgraphs)
             {
@@ -139,7 +143,7 @@ public sealed class Model
     }
 
     /// <summary>Number of operators over all subgraphs.</summary>
-    public int OperatorCount => Subgraphs.Sum(s => s.Operators.Count);
+    public int OperatorCount => TensorFlowGraph?.TotalNodeCount ?? Subgraphs.Sum(s => s.Operators.Count);
 
     /// <summary>
     /// A deep copy of the graph that shares buffer bytes (immutable views) and storage. The copy's
@@ -165,6 +169,7 @@ public sealed class Model
         SignatureDefs = SignatureDefs?.Select(s => s.Clone()).ToList(),
         ExternalBufferGroups = ExternalBufferGroups?.Select(g => g.Clone()).ToList(),
         ExternalBuffers = ExternalBuffers?.Select(b => b.Clone()).ToList(),
+        TensorFlowGraph = TensorFlowGraph?.Clone(),
     };
 
     /// <summary>Finds or adds the operator code for a builtin op and version; returns its index.</summary>

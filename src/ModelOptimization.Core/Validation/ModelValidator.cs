@@ -16,10 +16,18 @@ public static class ModelValidator
     public const long MaxElements = 1L << 32;
 
     /// <summary>Every problem found, as "where: what" lines; empty when the model is valid.</summary>
-    public static IReadOnlyList<string> Validate(Model model)
+    public static IReadOnlyList<string> Validate(Model model) => Check(model).Errors;
+
+    /// <summary>
+    /// Errors (the model is inconsistent) and warnings (the file is readable and round-trips, but runtimes may
+    /// refuse it, e.g. a 1-D per-channel tensor whose quantized_dimension points past its rank).
+    /// </summary>
+    public static ValidationReport Check(Model model)
     {
         var issues = new List<string>();
-        for (int s = 0; s < model.Subgraphs.Count; s++) ValidateSubgraph(model, s, issues);
+        var warnings = new List<string>();
+        var report = new ValidationReport(issues, warnings);
+        for (int s = 0; s < model.Subgraphs.Count; s++) ValidateSubgraph(model, s, report);
 
         if (model.SignatureDefs is { } sigs)
         {
@@ -53,7 +61,7 @@ public static class ModelValidator
             if (b < 0 || b >= model.Buffers.Count) issues.Add($"MetadataBuffer: buffer {b} is out of range ({model.Buffers.Count} buffers)");
         }
 
-        return issues;
+        return report;
     }
 
     /// <summary>Throws <see cref="ErrorIds.ModelValidationFailed"/> naming the source and the first problems.</summary>
@@ -68,13 +76,14 @@ public static class ModelValidator
             "The file is damaged or was written by a faulty tool; re-export it from the original.");
     }
 
-    private static void ValidateSubgraph(Model model, int s, List<string> issues)
+    private static void ValidateSubgraph(Model model, int s, ValidationReport report)
     {
+        var issues = report.Errors;
         var sg = model.Subgraphs[s];
         int nt = sg.Tensors.Count;
         string at = $"Subgraphs[{s}]";
 
-        for (int t = 0; t < nt; t++) ValidateTensor(model, sg, s, t, issues);
+        for (int t = 0; t < nt; t++) ValidateTensor(model, sg, s, t, report);
 
         foreach (int i in sg.Inputs) if (i < 0 || i >= nt) issues.Add($"{at}.Inputs: tensor {i} is out of range ({nt} tensors)");
         foreach (int i in sg.Outputs) if (i < 0 || i >= nt) issues.Add($"{at}.Outputs: tensor {i} is out of range ({nt} tensors)");
@@ -127,8 +136,9 @@ public static class ModelValidator
         }
     }
 
-    private static void ValidateTensor(Model model, Subgraph sg, int s, int t, List<string> issues)
+    private static void ValidateTensor(Model model, Subgraph sg, int s, int t, ValidationReport report)
     {
+        var issues = report.Errors;
         var tensor = sg.Tensors[t];
         string at = $"Subgraphs[{s}].Tensors[{t}] ('{tensor.Name}')";
         long elements = 1;
@@ -162,11 +172,12 @@ public static class ModelValidator
             if (data.Length != want) issues.Add($"{at}: buffer {tensor.Buffer} has {data.Length} bytes but {TensorTypeInfo.ShortName(tensor.Type)}[{string.Join(", ", tensor.Shape)}] needs {want}");
         }
 
-        if (tensor.Quantization is { } q) ValidateQuantization(sg, tensor, q, at, issues);
+        if (tensor.Quantization is { } q) ValidateQuantization(sg, tensor, q, at, report);
     }
 
-    private static void ValidateQuantization(Subgraph sg, Tensor tensor, QuantizationParameters q, string at, List<string> issues)
+    private static void ValidateQuantization(Subgraph sg, Tensor tensor, QuantizationParameters q, string at, ValidationReport report)
     {
+        var issues = report.Errors;
         int ns = q.Scale?.Length ?? 0, nz = q.ZeroPoint?.Length ?? 0;
         if (q.Details is BlockwiseQuantization b)
         {
@@ -194,7 +205,13 @@ public static class ModelValidator
         if (ns > 1)
         {
             int d = q.QuantizedDimension;
-            if (d < 0 || d >= tensor.Shape.Length) issues.Add($"{at}: quantized_dimension {d} is out of range for rank {tensor.Shape.Length}");
+            if ((d < 0 || d >= tensor.Shape.Length) && tensor.Shape is [int only] && only == ns)
+            {
+                // Some converters wrote per-channel biases with the filter's dimension; the scales still match
+                // the only axis, so the data are unambiguous, but TFLite runtimes refuse such a file.
+                report.Warnings.Add($"{at}: quantized_dimension {d} is out of range for rank 1 ({ns} scales along the only axis); TFLite runtimes refuse this");
+            }
+            else if (d < 0 || d >= tensor.Shape.Length) issues.Add($"{at}: quantized_dimension {d} is out of range for rank {tensor.Shape.Length}");
             else if (tensor.Shape[d] != ns) issues.Add($"{at}: {ns} scales but dimension {d} has size {tensor.Shape[d]}");
         }
 
