@@ -45,8 +45,9 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 
 function Invoke-Native {
-    # Runs a native command and stops the build when it fails.
-    param([Parameter(Mandatory)][string] $File, [Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
+    # Runs a native command and stops the build when it fails. A simple function on purpose: an advanced one
+    # would bind the command's own switches (-c, -o, -v:q) as its common parameters.
+    $File, $Arguments = $args
     & $File @Arguments
     if ($LASTEXITCODE -ne 0) { throw "'$File $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
 }
@@ -81,6 +82,11 @@ function Invoke-Build {
         -c $Configuration --no-build "-p:Version=$version" -o $moduleDir --nologo -v:q
     Copy-Item (Join-Path $root 'ModelOptimization.psd1') $moduleDir
     Remove-Item (Join-Path $moduleDir '*.pdb'), (Join-Path $moduleDir '*.deps.json') -ErrorAction Ignore
+    # Native image-codec libraries: keep the platforms PowerShell 7 runs on, without their symbol files.
+    $keep = 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'osx', 'win-x64', 'win-arm64'
+    Get-ChildItem (Join-Path $moduleDir 'runtimes') -Directory -ErrorAction Ignore |
+        Where-Object Name -NotIn $keep | Remove-Item -Recurse -Force
+    Get-ChildItem (Join-Path $moduleDir 'runtimes') -Recurse -Filter '*.pdb' -ErrorAction Ignore | Remove-Item -Force
     $helpScript = Join-Path $root 'src/ModelOptimization.PowerShell/Help/Build-Help.ps1'
     if (Test-Path $helpScript) {
         Invoke-Native (Get-PwshPath) -NoProfile -NonInteractive -File $helpScript -ModulePath $moduleDir
