@@ -54,7 +54,9 @@ public static class ModelIO
         switch (format)
         {
             case ModelFormat.Tflite:
-                TfliteWriter.WriteFile(model, path, options);
+                // A SavedModel is converted (the common op set; OperatorNotSupported names anything else).
+                var tflite = model.Format == ModelFormat.SavedModel ? SavedModel.Conversion.SavedModelConverter.ToTflite(model, null) : model;
+                TfliteWriter.WriteFile(tflite, path, options);
                 return;
             case ModelFormat.SavedModel when model.Format == ModelFormat.SavedModel:
                 SavedModel.SavedModelWriter.Write(model, path, new SavedModel.SavedModelWriteOptions { Overwrite = true },

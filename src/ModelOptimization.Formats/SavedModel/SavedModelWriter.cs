@@ -28,7 +28,8 @@ public static class SavedModelWriter
         }
 
         // A transform works on its own clone of the graph; the document keeps the graph as read.
-        Write(doc, model.TensorFlowGraph ?? doc.Graph, folder, options, cancellationToken);
+        var graph = model.TensorFlowGraph ?? doc.Graph;
+        Write(Conversion.SavedModelGraphWriter.WithGraph(doc, graph), graph, folder, options, cancellationToken);
     }
 
     /// <summary>Writes <paramref name="graph"/>'s variables with the rest of <paramref name="document"/>.</summary>
