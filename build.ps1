@@ -77,9 +77,9 @@ function Invoke-Build {
     $version = Get-ModuleVersion
     Write-Host "Building ModelOptimization $version ($Configuration)..."
     if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
-    Invoke-Native dotnet build (Join-Path $root 'ModelOpt.sln') -c $Configuration "-p:Version=$version" --nologo -v:q '-clp:NoSummary;ErrorsOnly'
+    Invoke-Native dotnet build (Join-Path $root 'ModelOpt.sln') -c $Configuration "-p:Version=$version" --nologo --verbosity quiet '-clp:NoSummary;ErrorsOnly'
     Invoke-Native dotnet publish (Join-Path $root 'src/ModelOptimization.PowerShell/ModelOptimization.PowerShell.csproj') `
-        -c $Configuration --no-build "-p:Version=$version" -o $moduleDir --nologo -v:q
+        -c $Configuration --no-build "-p:Version=$version" -o $moduleDir --nologo --verbosity quiet
     Copy-Item (Join-Path $root 'ModelOptimization.psd1') $moduleDir
     Remove-Item (Join-Path $moduleDir '*.pdb'), (Join-Path $moduleDir '*.deps.json') -ErrorAction Ignore
     # Native image-codec libraries: keep the platforms PowerShell 7 runs on, without their symbol files.
@@ -108,7 +108,7 @@ function Get-PesterPath {
     $nugetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
     $path = Join-Path $nugetRoot 'pester/6.2.0/tools/Pester.psd1'
     if (-not (Test-Path $path)) {
-        Invoke-Native dotnet restore (Join-Path $root 'tests/Pester/ModelOptimization.Pester.csproj') --nologo -v:q
+        Invoke-Native dotnet restore (Join-Path $root 'tests/Pester/ModelOptimization.Pester.csproj') --nologo --verbosity quiet
     }
     if (-not (Test-Path $path)) { throw "Pester 6.2.0 was not restored to $path." }
     $path
@@ -125,7 +125,7 @@ function Invoke-Test {
     foreach ($project in $testProjects) {
         $name = $project.BaseName
         Write-Host "`n== xunit: $name"
-        & dotnet test $project.FullName -c $Configuration --no-build --nologo -v:q `
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo --verbosity quiet `
             --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=minimal' --results-directory $results
         $exit = $LASTEXITCODE
         $trx = Join-Path $results "$name.trx"
