@@ -131,11 +131,13 @@ function Invoke-Test {
         $trx = Join-Path $results "$name.trx"
         if (Test-Path $trx) {
             [xml] $doc = Get-Content $trx -Raw
-            $c = $doc.TestRun.ResultSummary.Counters
-            $totals.Passed += [int]$c.passed
-            $totals.Failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
-            $totals.Skipped += [int]$c.notExecuted
-            Write-Host ("   {0}: {1} passed, {2} failed, {3} skipped" -f $name, $c.passed, $c.failed, $c.notExecuted)
+            # Count outcomes from the results themselves: the summary counters leave skipped tests out.
+            $outcomes = @($doc.TestRun.Results.UnitTestResult | ForEach-Object outcome)
+            $passed = @($outcomes | Where-Object { $_ -eq 'Passed' }).Count
+            $skipped = @($outcomes | Where-Object { $_ -eq 'NotExecuted' }).Count
+            $failed = $outcomes.Count - $passed - $skipped
+            $totals.Passed += $passed; $totals.Failed += $failed; $totals.Skipped += $skipped
+            Write-Host ("   {0}: {1} passed, {2} failed, {3} skipped" -f $name, $passed, $failed, $skipped)
         }
         if ($exit -ne 0 -or -not (Test-Path $trx)) {
             $failedSuites += $name
