@@ -8,12 +8,21 @@
     Copyright              = '(c) ModelOptimization contributors. Apache-2.0.'
     Description            = 'Post-training quantization, selective quantization, a quantization debugger and a reference interpreter for TensorFlow Lite and SavedModel models, from the shell.'
     PowerShellVersion      = '7.6'
-    FormatsToProcess       = @('ModelOptimization.Format.ps1xml')
+    FormatsToProcess       = @('ModelOptimization.Format.ps1xml', 'ModelOptimization.Runtime.Format.ps1xml', 'ModelOptimization.Quantization.Format.ps1xml')
     CmdletsToExport        = @(
+        'Clear-LayerExclusion'
         'Export-Model'
+        'Export-QuantizationRecipe'
+        'Get-CalibrationStatistics'
         'Get-ModelLayer'
         'Get-ModelTensor'
+        'Import-Dataset'
         'Import-Model'
+        'Import-QuantizationRecipe'
+        'Invoke-Model'
+        'Invoke-Quantization'
+        'Measure-ModelPerformance'
+        'Set-LayerExclusion'
         'Set-ModelInputShape'
     )
     FunctionsToExport      = @()

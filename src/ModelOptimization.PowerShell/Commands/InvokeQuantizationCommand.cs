@@ -1,0 +1,178 @@
+using System.Management.Automation;
+
+namespace ModelOptimization.PowerShell.Commands;
+
+using ModelOptimization.Core.Data;
+using ModelOptimization.Core.Errors;
+using ModelOptimization.Core.Graph;
+using ModelOptimization.Formats.Datasets;
+using ModelOptimization.Optimization.Calibration;
+using ModelOptimization.Optimization.Quantization;
+
+/// <summary>
+/// <c>Invoke-Quantization</c>: post-training quantization. Writes a new model per input (its <c>Source</c> is the
+/// input model, which is not changed) that carries the per-layer report (<c>QuantizationReport</c>) and the
+/// calibration statistics used (<c>CalibrationStatistics</c>) as note properties.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "Quantization")]
+[OutputType(typeof(Model))]
+public sealed class InvokeQuantizationCommand : ModelCmdletBase
+{
+    private const int ProgressId = 40;
+    private QuantizationOptions _options = new();
+
+    /// <summary>The float model to quantize.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public Model InputObject { get; set; } = null!;
+
+    /// <summary>What to quantize and how.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    public QuantizationMode Mode { get; set; }
+
+    /// <summary>Weight scale layout.</summary>
+    [Parameter]
+    public WeightGranularity Granularity { get; set; } = WeightGranularity.PerChannel;
+
+    /// <summary>Weight bits for -Mode WeightOnly.</summary>
+    [Parameter]
+    [ValidateSet("8", "4")]
+    public int WeightBits { get; set; } = 8;
+
+    /// <summary>Elements per block for -Granularity Blockwise.</summary>
+    [Parameter]
+    [ValidateSet("32", "64", "128", "256")]
+    public int BlockSize { get; set; } = 32;
+
+    /// <summary>Type of the model inputs (FullInteger, Int16x8).</summary>
+    [Parameter]
+    public IoType InputType { get; set; } = IoType.Float32;
+
+    /// <summary>Type of the model outputs (FullInteger, Int16x8).</summary>
+    [Parameter]
+    public IoType OutputType { get; set; } = IoType.Float32;
+
+    /// <summary>Samples to calibrate activations on: a dataset from Import-Dataset, one sample or an array of samples.</summary>
+    [Parameter]
+    [Alias("Dataset")]
+    public object? CalibrationData { get; set; }
+
+    /// <summary>Statistics of an earlier calibration of the same model (Get-CalibrationStatistics).</summary>
+    [Parameter]
+    public CalibrationStatistics? CalibrationStatistics { get; set; }
+
+    /// <summary>How activation ranges are chosen.</summary>
+    [Parameter]
+    public CalibrationMethod CalibrationMethod { get; set; } = CalibrationMethod.MinMax;
+
+    /// <summary>For -CalibrationMethod Percentile: the share of values kept.</summary>
+    [Parameter]
+    [ValidateRange(50.0, 100.0)]
+    public double Percentile { get; set; } = 99.99;
+
+    /// <summary>At most this many calibration samples.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int CalibrationSamples { get; set; }
+
+    /// <summary>Weights with fewer elements stay float.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MinWeightElements { get; set; }
+
+    /// <summary>Keep biases as TFLite's converter does (no correction for the weights' quantization error).</summary>
+    [Parameter]
+    public SwitchParameter NoBiasCorrection { get; set; }
+
+    /// <summary>Fail (OperatorNotQuantizable) instead of leaving an op float.</summary>
+    [Parameter]
+    public SwitchParameter Strict { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _options = new QuantizationOptions
+        {
+            Mode = Mode,
+            Granularity = Granularity,
+            WeightBits = WeightBits,
+            BlockSize = BlockSize,
+            InputType = InputType,
+            OutputType = OutputType,
+            Statistics = CalibrationStatistics,
+            Calibration = new CalibrationOptions
+            {
+                Method = CalibrationMethod,
+                Percentile = Percentile,
+                MaxSamples = MyInvocation.BoundParameters.ContainsKey(nameof(CalibrationSamples)) ? CalibrationSamples : null,
+            },
+            MinWeightElements = MinWeightElements,
+            BiasCorrection = !NoBiasCorrection,
+            Strict = Strict,
+        };
+
+        try
+        {
+            // The data are converted per model (they must fit its inputs); a placeholder checks the combination now.
+            (_options with { CalibrationData = CalibrationData is null ? null : new InMemoryDataset([]) }).Validate();
+        }
+        catch (ModelOptimizationException ex)
+        {
+            ThrowModelError(ex);
+        }
+
+        if (CalibrationData is not null && !QuantizationOptions.NeedsCalibration(Mode))
+        {
+            WriteVerbose($"-Mode {Mode} quantizes no activations; -CalibrationData is used only by plan rules that ask for FullInteger or Int16x8.");
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        ThrowIfStopping();
+        var model = InputObject;
+        var options = _options;
+        if (CalibrationData is not null && options.Statistics is null)
+        {
+            try
+            {
+                var sg = model.Subgraphs.Count > 0 ? model.Subgraphs[0] : null;
+                var inputs = sg?.Inputs.Select(i => (sg.Tensors[i].Name ?? $"input{i}", sg.Tensors[i].Shape, sg.Tensors[i].Type)).ToArray();
+                options = options with { CalibrationData = DatasetAdapter.ToDataset(CalibrationData, inputs) };
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteModelError(ex, CalibrationData, ErrorIds.CalibrationDataInvalid, ErrorCategory.InvalidData);
+                return;
+            }
+        }
+
+        WriteVerbose($"Quantizing '{model.Name}' ({Mode}).");
+        var progress = new QuantizationProgressReporter(this, ProgressId, $"Invoke-Quantization: {model.Name}");
+        QuantizationResult result;
+        try
+        {
+            result = ModelQuantizer.Quantize(model, options, progress, CancellationToken);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteModelError(ex, model, ErrorIds.ParameterCombinationInvalid, ErrorCategory.InvalidOperation);
+            return;
+        }
+        finally
+        {
+            progress.Complete();
+        }
+
+        foreach (var layer in result.Layers)
+        {
+            WriteVerbose($"{layer.Index} {layer.OpType} '{layer.Name}': {layer.Decision} — {layer.Reason}");
+            foreach (var w in layer.Warnings) WriteWarning($"{layer.OpType} '{layer.Name}' (layer {layer.Index}): {w}");
+        }
+
+        var output = PSObject.AsPSObject(result.Model);
+        output.Properties.Add(new PSNoteProperty("QuantizationReport", result.Layers.ToArray()));
+        output.Properties.Add(new PSNoteProperty("CalibrationStatistics", result.Statistics));
+        WriteVerbose($"'{result.Model.Name}': {result}.");
+        WriteObject(output);
+    }
+}

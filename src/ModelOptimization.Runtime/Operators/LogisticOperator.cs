@@ -1,0 +1,58 @@
+using ModelOptimization.Core.Graph;
+using ModelOptimization.Runtime.Execution;
+using ModelOptimization.Runtime.Reference;
+
+namespace ModelOptimization.Runtime.Operators;
+
+/// <summary>LOGISTIC: float, and int8/uint8 (output scale 1/256) through TFLite's 256-entry lookup table, int16 as TFLite's fixed-point kernels
+/// (<see cref="Int16Activation"/>).</summary>
+internal sealed class LogisticOperator : UnaryOperator
+{
+    private byte[]? _table;
+    private short[]? _table16;
+
+    protected override void PrepareTypes(KernelContext ctx, RuntimeTensor input, RuntimeTensor output)
+    {
+        RequireSameType(ctx, input, output);
+        switch (input.Type)
+        {
+            case TensorType.Float32:
+                break;
+            case TensorType.Int8 or TensorType.UInt8:
+                ctx.Require(output.IsQuantized && input.IsQuantized, "quantized LOGISTIC needs quantization parameters");
+                _table = LookupTable.Build8(input.Type, input.Scale, input.ZeroPoint, output.Scale, output.ZeroPoint, v => 1.0f / (1.0f + MathF.Exp(-v)));
+                break;
+            case TensorType.Int16:
+                ctx.Require(output.IsQuantized && input.IsQuantized, "quantized LOGISTIC needs quantization parameters");
+                ctx.Require(input.ZeroPoint == 0 && output.ZeroPoint == 0, "int16 LOGISTIC needs zero points of 0");
+                ctx.Require(output.Scale == 1f / 32768, "int16 LOGISTIC needs an output scale of 1/32768");
+                _table16 = Int16Activation.BuildTable(tanh: false, input.Scale);
+                break;
+            default:
+                throw ctx.NotSupported($"LOGISTIC of {TensorTypeInfo.ShortName(input.Type)}");
+        }
+    }
+
+    public override void Eval(KernelContext ctx)
+    {
+        var input = ctx.Input(0);
+        var output = ctx.Output(0);
+        if (_table is not null)
+        {
+            ApplyTable(input.Bytes, output.WritableBytes, _table);
+            return;
+        }
+
+        if (_table16 is not null)
+        {
+            var xs = input.Read<short>();
+            var ys = output.Write<short>();
+            for (int i = 0; i < xs.Length; i++) ys[i] = _table16[(ushort)xs[i]];
+            return;
+        }
+
+        var x = input.Read<float>();
+        var y = output.Write<float>();
+        for (int i = 0; i < x.Length; i++) y[i] = 1.0f / (1.0f + MathF.Exp(-x[i]));
+    }
+}

@@ -1,0 +1,103 @@
+using ModelOptimization.Core.Tflite;
+
+namespace ModelOptimization.Runtime.Reference;
+
+/// <summary>
+/// One float LSTM step as TFLite's LstmStepFloat: gates i, f, g, o from W_x·x + W_h·h (+ peephole) (+ layer
+/// normalisation) + bias; c = f ⊙ c + i ⊙ g (CIFG: i = 1 − f), clipped; h = o ⊙ act(c), optionally projected and
+/// clipped. Weight matrices are row-major [units × inputs].
+/// </summary>
+internal sealed class LstmCell
+{
+    public float[]? InputToInput, InputToForget = null!, InputToCell = null!, InputToOutput = null!;
+    public float[]? RecurrentToInput, RecurrentToForget = null!, RecurrentToCell = null!, RecurrentToOutput = null!;
+    public float[]? CellToInput, CellToForget, CellToOutput;
+    public float[]? InputLayerNorm, ForgetLayerNorm, CellLayerNorm, OutputLayerNorm;
+    public float[]? InputBias, ForgetBias = null!, CellBias = null!, OutputBias = null!;
+    public float[]? Projection, ProjectionBias;
+    public int Inputs, Cells, Outputs;
+    public float CellClip, ProjectionClip;
+    public ActivationFunctionType Activation = ActivationFunctionType.TANH;
+
+    private float[] _i = [], _f = [], _g = [], _o = [], _h = [];
+
+    public bool UseCifg => InputToInput is null;
+
+    /// <summary>Advances one batch row: reads x (n_input), updates h (n_output) and c (n_cell) in place.</summary>
+    public void Step(ReadOnlySpan<float> x, Span<float> h, Span<float> c)
+    {
+        if (_f.Length != Cells)
+        {
+            _i = new float[Cells];
+            _f = new float[Cells];
+            _g = new float[Cells];
+            _o = new float[Cells];
+            _h = new float[Cells];
+        }
+
+        if (!UseCifg) Gate(x, h, c, InputToInput!, RecurrentToInput!, CellToInput, InputLayerNorm, InputBias, _i, sigmoid: true);
+        Gate(x, h, c, InputToForget, RecurrentToForget, CellToForget, ForgetLayerNorm, ForgetBias, _f, sigmoid: true);
+        Gate(x, h, default, InputToCell, RecurrentToCell, null, CellLayerNorm, CellBias, _g, sigmoid: false);
+        for (int k = 0; k < Cells; k++)
+        {
+            float input = UseCifg ? 1f - _f[k] : _i[k];
+            float v = _f[k] * c[k] + input * _g[k];
+            if (CellClip > 0) v = Math.Clamp(v, -CellClip, CellClip);
+            c[k] = v;
+        }
+
+        Gate(x, h, c, InputToOutput, RecurrentToOutput, CellToOutput, OutputLayerNorm, OutputBias, _o, sigmoid: true);
+        for (int k = 0; k < Cells; k++) _h[k] = _o[k] * Activate(c[k]);
+        if (Projection is not null)
+        {
+            for (int u = 0; u < Outputs; u++)
+            {
+                float acc = ProjectionBias?[u] ?? 0f;
+                for (int k = 0; k < Cells; k++) acc += Projection[u * Cells + k] * _h[k];
+                if (ProjectionClip > 0) acc = Math.Clamp(acc, -ProjectionClip, ProjectionClip);
+                h[u] = acc;
+            }
+        }
+        else
+        {
+            _h.AsSpan(0, Outputs).CopyTo(h);
+        }
+    }
+
+    private void Gate(ReadOnlySpan<float> x, ReadOnlySpan<float> h, ReadOnlySpan<float> c, float[] wx, float[] wh, float[]? peephole,
+        float[]? layerNorm, float[]? bias, float[] gate, bool sigmoid)
+    {
+        for (int k = 0; k < Cells; k++)
+        {
+            float acc = layerNorm is null && bias is not null ? bias[k] : 0f;
+            for (int t = 0; t < Inputs; t++) acc += wx[k * Inputs + t] * x[t];
+            for (int t = 0; t < Outputs; t++) acc += wh[k * Outputs + t] * h[t];
+            if (peephole is not null) acc += peephole[k] * c[k];
+            gate[k] = acc;
+        }
+
+        if (layerNorm is not null)
+        {
+            float mean = 0;
+            for (int k = 0; k < Cells; k++) mean += gate[k];
+            mean /= Cells;
+            float variance = 0;
+            for (int k = 0; k < Cells; k++) variance += (gate[k] - mean) * (gate[k] - mean);
+            variance /= Cells;
+            float inv = 1f / MathF.Sqrt(variance + 1e-8f);
+            for (int k = 0; k < Cells; k++) gate[k] = (gate[k] - mean) * inv * layerNorm[k] + (bias?[k] ?? 0f);
+        }
+
+        for (int k = 0; k < Cells; k++) gate[k] = sigmoid ? 1f / (1f + MathF.Exp(-gate[k])) : Activate(gate[k]);
+    }
+
+    private float Activate(float v) => Activation switch
+    {
+        ActivationFunctionType.TANH => MathF.Tanh(v),
+        ActivationFunctionType.RELU => Math.Max(0, v),
+        ActivationFunctionType.RELU6 => Math.Clamp(v, 0, 6),
+        ActivationFunctionType.RELU_N1_TO_1 => Math.Clamp(v, -1, 1),
+        ActivationFunctionType.SIGN_BIT => 1f / (1f + MathF.Exp(-v)),
+        _ => v,
+    };
+}

@@ -1,0 +1,40 @@
+using System.Runtime.CompilerServices;
+
+namespace ModelOptimization.Runtime.Reference;
+
+/// <summary>Turns an int32 accumulator of output channel c into the output's quantized value.</summary>
+internal interface IRequantizer
+{
+    int Requantize(int accumulator, int channel);
+}
+
+/// <summary>
+/// TFLite built-in kernels: clamp(MultiplyByQuantizedMultiplier(acc, m[c], shift[c]) + zp) with gemmlowp double
+/// rounding. One multiplier (per tensor) or one per channel.
+/// </summary>
+internal readonly struct FixedPointRequantizer(int[] multiplier, int[] shift, int zeroPoint, int min, int max) : IRequantizer
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Requantize(int accumulator, int channel)
+    {
+        int c = multiplier.Length == 1 ? 0 : channel;
+        int v = IntegerArithmetic.MultiplyByQuantizedMultiplier(accumulator, multiplier[c], shift[c]) + zeroPoint;
+        return v < min ? min : v > max ? max : v;
+    }
+}
+
+/// <summary>
+/// XNNPACK's fp32 requantization (the LiteRT CPU path for 8-bit convolutions and fully connected layers):
+/// v = (float)acc · scale[c] in float, clamped to [min − zp, max − zp], rounded half to even, + zp.
+/// </summary>
+internal readonly struct FloatRequantizer(float[] scale, int zeroPoint, int min, int max) : IRequantizer
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Requantize(int accumulator, int channel)
+    {
+        float v = accumulator * scale[scale.Length == 1 ? 0 : channel];
+        v = Math.Max(v, min - zeroPoint);
+        v = Math.Min(v, max - zeroPoint);
+        return (int)MathF.Round(v) + zeroPoint;
+    }
+}
