@@ -186,7 +186,13 @@ public sealed class InvokeModelCommand : ModelCmdletBase
         try
         {
             WriteVerbose($"Preparing the interpreter for '{model.Name}'.");
-            _interpreter = Interpreter.Create(model, options);
+            // A SavedModel runs through its TFLite conversion (the common op set).
+            var runnable = model.Format == ModelFormat.SavedModel
+                ? Formats.SavedModel.Conversion.SavedModelConverter.ToTflite(model,
+                    new Formats.SavedModel.Conversion.SavedModelConversionOptions { SignatureKey = Signature ?? "serving_default" })
+                : model;
+            if (!ReferenceEquals(runnable, model)) options.SignatureKey = null;
+            _interpreter = Interpreter.Create(runnable, options);
             _interpreterModel = model;
             return _interpreter;
         }

@@ -45,7 +45,10 @@ public sealed class MeasureModelPerformanceCommand : ModelCmdletBase
         WriteProgress(new ProgressRecord(1, activity, $"{Warmup} warm-up and {Runs} timed runs") { PercentComplete = 0 });
         try
         {
-            var result = Interpreter.Benchmark(model, Runs, Warmup, threads);
+            var runnable = model.Format == Core.Graph.ModelFormat.SavedModel
+                ? Formats.SavedModel.Conversion.SavedModelConverter.ToTflite(model, null)
+                : model;
+            var result = Interpreter.Benchmark(runnable, Runs, Warmup, threads);
             ThrowIfStopping();
             var performance = ModelPerformance.From(result);
             WriteVerbose(performance.ToString());
