@@ -5,6 +5,7 @@ namespace ModelOptimization.PowerShell.Commands;
 using ModelOptimization.Core.Errors;
 using ModelOptimization.Core.Graph;
 using ModelOptimization.PowerShell.Completion;
+using ModelOptimization.Runtime;
 
 /// <summary>
 /// <c>Set-ModelInputShape</c>: fixes the shape of a model input (e.g. a dynamic batch of -1 to 1) and propagates
@@ -40,7 +41,7 @@ public sealed class SetModelInputShapeCommand : ModelCmdletBase
         Model result;
         try
         {
-            result = SetInputShape(model, Name, Shape);
+            result = ShapeInference.SetInputShape(model, Name, Shape);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
@@ -49,28 +50,5 @@ public sealed class SetModelInputShapeCommand : ModelCmdletBase
         }
 
         WriteObject(result);
-    }
-
-    // TEMPORARY: ModelOptimization.Runtime.ShapeInference is being written by a colleague; until it lands the call
-    // is bound at run time so the module builds. Replace with ShapeInference.SetInputShape(model, name, shape).
-    private static Model SetInputShape(Model model, string? name, int[] shape)
-    {
-        var method = Type.GetType("ModelOptimization.Runtime.ShapeInference, ModelOptimization.Runtime")
-            ?.GetMethod("SetInputShape", [typeof(Model), typeof(string), typeof(int[])]);
-        if (method is null)
-        {
-            throw new ModelOptimizationException(ErrorIds.OperatorNotSupported, ErrorKind.NotImplemented,
-                "Shape inference is not available in this build.", model.Name, "Use a build that includes ModelOptimization.Runtime.ShapeInference.");
-        }
-
-        try
-        {
-            return (Model)method.Invoke(null, [model, name, shape])!;
-        }
-        catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-            throw;
-        }
     }
 }
