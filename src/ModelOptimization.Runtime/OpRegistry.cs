@@ -50,6 +50,9 @@ public static class OpRegistry
         B(BuiltinOperator.SELECT_V2, 1, 2, () => new SelectOperator()),
         B(BuiltinOperator.ARG_MAX, 1, 3, () => new ArgMinMaxOperator(max: true)),
         B(BuiltinOperator.ARG_MIN, 1, 3, () => new ArgMinMaxOperator(max: false)),
+        B(BuiltinOperator.LOGICAL_AND, 1, 1, () => new LogicalOperator(and: true)),
+        B(BuiltinOperator.LOGICAL_OR, 1, 1, () => new LogicalOperator(and: false)),
+        B(BuiltinOperator.LOGICAL_NOT, 1, 1, () => new LogicalNotOperator()),
 
         // Element-wise math.
         B(BuiltinOperator.ABS, 1, 5, () => new ElementwiseUnaryOperator(UnaryFunction.Abs)),
@@ -67,6 +70,8 @@ public static class OpRegistry
         B(BuiltinOperator.SIGN, 1, 2, () => new ElementwiseUnaryOperator(UnaryFunction.Sign)),
         B(BuiltinOperator.ZEROS_LIKE, 1, 1, () => new ElementwiseUnaryOperator(UnaryFunction.ZerosLike)),
         B(BuiltinOperator.FILL, 1, 4, () => new FillOperator()),
+        B(BuiltinOperator.RANGE, 1, 2, () => new RangeOperator()),
+        B(BuiltinOperator.CUMSUM, 1, 1, () => new CumsumOperator()),
 
         // Reductions.
         B(BuiltinOperator.MEAN, 1, 3, () => new ReduceOperator(ReduceKind.Mean)),
@@ -89,6 +94,9 @@ public static class OpRegistry
         B(BuiltinOperator.HARD_SWISH, 1, 1, () => new HardSwishOperator()),
         B(BuiltinOperator.PRELU, 1, 1, () => new PreluOperator()),
         B(BuiltinOperator.L2_NORMALIZATION, 1, 2, () => new L2NormalizationOperator()),
+        B(BuiltinOperator.ELU, 1, 1, () => new EluOperator()),
+        B(BuiltinOperator.GELU, 1, 3, () => new GeluOperator()),
+        B(BuiltinOperator.LOG_SOFTMAX, 1, 1, () => new LogSoftmaxOperator()),
 
         // Shapes and data movement.
         B(BuiltinOperator.RESHAPE, 1, 1, () => new ReshapeOperator()),
@@ -113,6 +121,11 @@ public static class OpRegistry
         B(BuiltinOperator.BATCH_TO_SPACE_ND, 1, 4, () => new BatchToSpaceNdOperator()),
         B(BuiltinOperator.RESIZE_BILINEAR, 1, 4, () => new ResizeBilinearOperator()),
         B(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, 1, 4, () => new ResizeNearestNeighborOperator()),
+        B(BuiltinOperator.DEPTH_TO_SPACE, 1, 2, () => new DepthToSpaceOperator()),
+        B(BuiltinOperator.SPACE_TO_DEPTH, 1, 2, () => new SpaceToDepthOperator()),
+        B(BuiltinOperator.BROADCAST_TO, 2, 4, () => new BroadcastToOperator()),
+        B(BuiltinOperator.REVERSE_V2, 1, 3, () => new ReverseV2Operator()),
+        B(BuiltinOperator.ONE_HOT, 1, 1, () => new OneHotOperator()),
 
         // Recurrent.
         B(BuiltinOperator.LSTM, 1, 4, () => new LstmOperator(sequence: false)),

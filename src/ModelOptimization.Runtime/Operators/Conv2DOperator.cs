@@ -25,6 +25,7 @@ internal sealed class Conv2DOperator : OperatorKernel
     private long[] _bias64 = [];
     private float[] _channelScales = [];
     private bool _hybridPerChannel;
+    private bool _hybridXnnpack, _hybridPerPixel;
     private PackedWeights? _packed;
     private QuantizedMatMul? _matmul;
     private FixedPointRequantizer _fixed;
@@ -84,10 +85,19 @@ internal sealed class Conv2DOperator : OperatorKernel
                 _kind = Kind.Hybrid;
                 var scales = filter.Quantization!.Scale!;
                 _hybridPerChannel = _grouped || (scales.Length > 1 && scales.Any(s => s != scales[0]));
-                _channelScales = _hybridPerChannel ? Enumerable.Range(0, g.OutputDepth).Select(c => scales[scales.Length > 1 ? c : 0]).ToArray() : [];
+                // The XNNPACK delegate takes hybrid convolutions with a static symmetric filter (per-tensor or per output
+                // channel) and a static float bias, and runs them on dynamically quantized ("qd8") inputs.
+                _hybridXnnpack = ctx.LiteRtArithmetic && filter.Storage == TensorStorage.Constant && ConvQuantization.HasZeroZeroPoints(filter)
+                    && (scales.Length == 1 || filter.Quantization!.QuantizedDimension == 0)
+                    && bias is { Type: TensorType.Float32, Storage: TensorStorage.Constant };
+                // XNNPACK rewrites a 1x1, stride-1, ungrouped convolution as a fully connected layer, whose dynamic
+                // quantization is per pixel instead of per image.
+                _hybridPerPixel = _hybridXnnpack && !_grouped && g.FilterHeight == 1 && g.FilterWidth == 1 && g.StrideHeight == 1
+                    && g.StrideWidth == 1 && inDepth + g.OutputDepth > 2;
+                _channelScales = _hybridPerChannel || _hybridXnnpack ? Enumerable.Range(0, g.OutputDepth).Select(c => scales[scales.Length > 1 ? c : 0]).ToArray() : [];
                 _quantized = new sbyte[input.ElementCount];
                 _batchScales = new float[g.Batches];
-                _batchOffsets = _hybridPerChannel ? new int[g.Batches] : [];
+                _batchOffsets = _hybridPerChannel || _hybridXnnpack ? new int[g.Batches] : [];
                 break;
             case (TensorType.Int8, TensorType.Int8):
             case (TensorType.Int8, TensorType.Int4):
@@ -194,13 +204,24 @@ internal sealed class Conv2DOperator : OperatorKernel
     private void EvalHybrid(KernelContext ctx, RuntimeTensor input, RuntimeTensor filter, RuntimeTensor? bias, RuntimeTensor output, int rows, long work)
     {
         var g = _g;
+        if (_hybridPerPixel)
+        {
+            XnnpackDynamicQuantization.FullyConnected(input.Read<float>(), _filter8.Length > 0 ? _filter8 : filter.Read<sbyte>(), _channelScales,
+                Bias<float>(bias), output.Write<float>(), g.Batches * g.InputHeight * g.InputWidth, g.OutputDepth, g.InputDepth, _fmin, _fmax, _quantized);
+            return;
+        }
+
         int perBatch = input.ElementCount / g.Batches;
         var x = input.Read<float>();
         for (int b = 0; b < g.Batches; b++)
         {
             var src = x.Slice(b * perBatch, perBatch);
             var dst = _quantized.AsSpan(b * perBatch, perBatch);
-            if (_hybridPerChannel)
+            if (_hybridXnnpack)
+            {
+                XnnpackDynamicQuantization.Quantize(src, dst, out _batchScales[b], out _batchOffsets[b]);
+            }
+            else if (_hybridPerChannel)
             {
                 HybridQuantization.Asymmetric(src, dst, out _batchScales[b], out _batchOffsets[b]);
             }
@@ -212,7 +233,8 @@ internal sealed class Conv2DOperator : OperatorKernel
         }
 
         ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DHybrid(g, _quantized, _batchScales, _batchOffsets,
-            _filter8.Length > 0 ? _filter8 : filter.Read<sbyte>(), _channelScales, Bias<float>(bias), output.Write<float>(), _fmin, _fmax, s, e));
+            _filter8.Length > 0 ? _filter8 : filter.Read<sbyte>(), _channelScales, Bias<float>(bias), output.Write<float>(), _fmin, _fmax, s, e,
+            inputScaleFirst: _hybridXnnpack));
     }
 
     private delegate void GemmBlock<T>(ReadOnlySpan<T> columns, int m, OutputBlock o) where T : unmanaged;

@@ -24,6 +24,7 @@ internal sealed class FullyConnectedOperator : OperatorKernel
     private long[] _bias64 = [];
     private float[] _weightScales = [];
     private bool _asymmetric;
+    private bool _hybridXnnpack;
     private sbyte[] _weights8 = [];
     private PackedWeights? _packed;
     private QuantizedMatMul? _matmul;
@@ -78,6 +79,12 @@ internal sealed class FullyConnectedOperator : OperatorKernel
                 _kind = Kind.Hybrid;
                 _weightScales = weights.Quantization!.Scale!.ToArray();
                 _asymmetric = ctx.GetBool("asymmetric_quantize_inputs");
+                // The XNNPACK delegate runs hybrid FULLY_CONNECTED with static dense int8 weights (symmetric, per-tensor or
+                // per unit) on dynamically quantized ("qd8") rows, whatever asymmetric_quantize_inputs says.
+                _hybridXnnpack = ctx.LiteRtArithmetic && weights.Type == TensorType.Int8 && weights.Storage == TensorStorage.Constant
+                    && weights.Sparsity is null && ConvQuantization.HasZeroZeroPoints(weights)
+                    && (_weightScales.Length == 1 || weights.Quantization!.QuantizedDimension == 0)
+                    && (bias is null || bias is { Type: TensorType.Float32, Storage: TensorStorage.Constant });
                 _weights8 = weights.Type == TensorType.Int4 ? Int4.Unpack(weights.Bytes, weights.ElementCount) : [];
                 if (fast) _packed = PackedWeights.PackInt8(Weights8(weights), _units, _depth);
                 _scratchQ = new sbyte[total];
@@ -162,7 +169,12 @@ internal sealed class FullyConnectedOperator : OperatorKernel
                 else ReferenceKernels.FullyConnectedFloat(input.Read<float>(), weights.Read<float>(), Bias<float>(bias), output.Write<float>(), m, _units, _depth, _fmin, _fmax);
                 break;
             case Kind.Hybrid:
-                if (_packed is not null)
+                if (_hybridXnnpack)
+                {
+                    XnnpackDynamicQuantization.FullyConnected(input.Read<float>(), Weights8(weights), _weightScales, Bias<float>(bias), output.Write<float>(),
+                        m, _units, _depth, _fmin, _fmax, _scratchQ);
+                }
+                else if (_packed is not null)
                 {
                     FullyConnected.Hybrid(input.Read<float>(), _packed, _weightScales, Bias<float>(bias), output.Write<float>(), m, _asymmetric,
                         _fmin, _fmax, _scratchQ, _scratchScales, _scratchOffsets, ctx.Threads);

@@ -8,7 +8,7 @@ internal static partial class ReferenceKernels
 {
     /// <summary>Float CONV_2D (grouped when the filter depth divides the input depth).</summary>
     public static void Conv2DFloat(ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> filter, ReadOnlySpan<float> bias,
-        Span<float> output, float min, float max, int rowStart, int rowEnd)
+        Span<float> output, float min, float max, int rowStart, int rowEnd, bool inputScaleFirst = false)
     {
         int filterDepth = filter.Length / (g.OutputDepth * g.FilterHeight * g.FilterWidth);
         int groups = g.InputDepth / filterDepth;
@@ -134,11 +134,12 @@ internal static partial class ReferenceKernels
 
     /// <summary>
     /// Hybrid CONV_2D (float in/out, int8 weights): the input quantized per batch (scale, offset), int32 dot
-    /// products skipping padding, out = acc · channelScale · batchScale + bias (TFLite HybridConvPerChannel).
+    /// products skipping padding, out = acc · channelScale · batchScale + bias (TFLite HybridConvPerChannel; XNNPACK's qd8
+    /// convolution multiplies by the batch scale first).
     /// </summary>
     public static void Conv2DHybrid(ConvGeometry g, ReadOnlySpan<sbyte> quantizedInput, ReadOnlySpan<float> batchScales,
         ReadOnlySpan<int> batchOffsets, ReadOnlySpan<sbyte> filter, ReadOnlySpan<float> channelScales, ReadOnlySpan<float> bias,
-        Span<float> output, float min, float max, int rowStart, int rowEnd)
+        Span<float> output, float min, float max, int rowStart, int rowEnd, bool inputScaleFirst = false)
     {
         int filterDepth = filter.Length / (g.OutputDepth * g.FilterHeight * g.FilterWidth);
         int groups = g.InputDepth / filterDepth;
@@ -168,7 +169,9 @@ internal static partial class ReferenceKernels
                         }
                     }
 
-                    float v = channelScales.IsEmpty ? acc * batchScales[b] : acc * channelScales[channelScales.Length == 1 ? 0 : oc] * batchScales[b];
+                    float v = channelScales.IsEmpty ? acc * batchScales[b]
+                        : inputScaleFirst ? acc * batchScales[b] * channelScales[channelScales.Length == 1 ? 0 : oc] // XNNPACK's order
+                        : acc * channelScales[channelScales.Length == 1 ? 0 : oc] * batchScales[b];
                     if (!bias.IsEmpty) v += bias[oc];
                     output[((b * g.OutputHeight + oy) * g.OutputWidth + ox) * g.OutputDepth + oc] = Math.Min(Math.Max(v, min), max);
                 }

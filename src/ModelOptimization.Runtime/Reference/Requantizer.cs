@@ -38,3 +38,19 @@ internal readonly struct FloatRequantizer(float[] scale, int zeroPoint, int min,
         return (int)MathF.Round(v) + zeroPoint;
     }
 }
+
+/// <summary>
+/// The int16x8 requantization: a 64-bit accumulator through TFLite's int64 MultiplyByQuantizedMultiplier (the
+/// multiplier reduced to 16 bits, single rounding), zero point 0, clamped to the activation range.
+/// </summary>
+internal sealed class WideFixedPointRequantizer(int[] multiplier, int[] shift, int min, int max) : IRequantizer
+{
+    public int Requantize(long accumulator, int channel)
+    {
+        int c = multiplier.Length == 1 ? 0 : channel;
+        int v = IntegerArithmetic.MultiplyByQuantizedMultiplier(accumulator, multiplier[c], shift[c]);
+        return v < min ? min : v > max ? max : v;
+    }
+
+    public int Requantize(int accumulator, int channel) => Requantize((long)accumulator, channel);
+}

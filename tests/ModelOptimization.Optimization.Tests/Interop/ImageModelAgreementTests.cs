@@ -21,7 +21,7 @@ public class ImageModelAgreementTests(ITestOutputHelper output)
 
     [SkippableTheory]
     [InlineData("mobilenet_v1_0.25_224_float.tflite", 224, 1001, 16, 17, CalibrationMethod.MinMax, 75.0)]
-    [InlineData("deeplabv3_mnv2_257_float.tflite", 257, 21, 8, 13, CalibrationMethod.Mse, 98.0)]
+    [InlineData("deeplabv3_mnv2_257_float.tflite", 257, 21, 8, 14, CalibrationMethod.Mse, 98.0)]
     public void FullInteger_AgreesWithFloatInLiteRt(string file, int size, int classes, int calibrationPerPhoto, int evaluationPerPhoto,
         CalibrationMethod method, double target)
     {

@@ -9,9 +9,10 @@ namespace ModelOptimization.Runtime.Tests.Models;
 /// <summary>
 /// Every shared model that LiteRT.js (or tfjs-tflite, for models with variable tensors) runs is run by our
 /// interpreter on the same seeded random inputs: integer outputs must be bit-identical, float outputs within 1e-4
-/// of the output's magnitude. Dynamic-range (hybrid) models are compared with tfjs-tflite, which runs TFLite's
-/// built-in hybrid kernels as we do (LiteRT.js runs them through XNNPACK's own dynamic quantization, which differs by
-/// about 1 %); only when tfjs-tflite cannot run one is LiteRT.js used, within 5 %.
+/// of the output's magnitude. Dynamic-range (hybrid) models are compared with LiteRT.js too (our default LiteRt
+/// arithmetic runs hybrid CONV_2D/FULLY_CONNECTED as its XNNPACK delegate does, on "qd8" inputs), within 2 %: the
+/// run-time input quantization turns a 1e-6 difference upstream (float accumulation order) into an occasional
+/// one-step flip, so most inputs match to 1e-6 and a few by up to about 1 %.
 /// </summary>
 public sealed class InteropTests(ITestOutputHelper output)
 {
@@ -54,7 +55,7 @@ public sealed class InteropTests(ITestOutputHelper output)
             interpreter.Invoke();
             var interop = inputs.Select((a, i) => RandomInputs.ToInterop(interpreter.Inputs[i], a)).ToList();
             bool hybrid = IsHybrid(model, interpreter.SubgraphIndex);
-            var reference = RunReference(path, model, signature, interop, out string? runtime, preferTfjs: hybrid);
+            var reference = RunReference(path, model, signature, interop, out string? runtime);
             Skip.If(!reference.Ok, $"No reference runtime runs this model: {reference.Error}");
             Assert.Equal(interpreter.Outputs.Count, reference.Outputs.Count);
             for (int o = 0; o < interpreter.Outputs.Count; o++)
@@ -70,8 +71,9 @@ public sealed class InteropTests(ITestOutputHelper output)
                 {
                     double scale = Math.Max(1e-6, b.Select(Math.Abs).DefaultIfEmpty(0).Max());
                     double worst = a.Zip(b, (x, y) => Math.Abs(x - y)).DefaultIfEmpty(0).Max();
-                    double tolerance = (hybrid ? 5e-2 : 1e-4) * Math.Max(1, scale);
-                    output.WriteLine($"{what}: max |diff| {worst:G4} (output magnitude {scale:G4}, tolerance {tolerance:G4})");
+                    double tolerance = (hybrid ? 2e-2 : 1e-4) * Math.Max(1, scale);
+                    int close = a.Zip(b, (x, y) => Math.Abs(x - y) <= 1e-4 * Math.Max(1, scale)).Count(c => c);
+                    output.WriteLine($"{what}: max |diff| {worst:G4} (output magnitude {scale:G4}, tolerance {tolerance:G4}); {close} of {a.Length} within 1e-4");
                     Assert.True(worst <= tolerance, $"{what}: max |diff| {worst:G4} exceeds {tolerance:G4}");
                 }
                 else
@@ -84,21 +86,9 @@ public sealed class InteropTests(ITestOutputHelper output)
         }
     }
 
-    private static InteropResult RunReference(string path, Model model, string? signature, IReadOnlyList<InteropTensor> inputs, out string? runtime,
-        bool preferTfjs = false)
+    private static InteropResult RunReference(string path, Model model, string? signature, IReadOnlyList<InteropTensor> inputs, out string? runtime)
     {
         var options = new InteropOptions { StripShapeSignature = true, Signature = signature };
-        bool tfjsInputs = inputs.All(t => t.DType is "float32" or "int32");
-        if (preferTfjs && signature is null && tfjsInputs)
-        {
-            var first = InteropRunner.Run("tfjs", path, inputs, options);
-            if (first.Ok)
-            {
-                runtime = "tfjs-tflite";
-                return first;
-            }
-        }
-
         var result = InteropRunner.Run("litert", path, inputs, options);
         runtime = "LiteRT.js";
         if (result.Ok) return result;

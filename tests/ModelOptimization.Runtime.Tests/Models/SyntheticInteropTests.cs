@@ -21,7 +21,11 @@ public sealed class SyntheticInteropTests(ITestOutputHelper output)
         "quantize_int8", "dequantize_int8", "requantize_int8", "leaky_relu_int8", "pad_int8",
         "hard_swish_int8", "hard_swish_uint8", "prelu_int8", "squared_difference_int8", "exp_int8", "log_int8", "sqrt_int8",
         "rsqrt_int8", "abs_int8", "logistic_int16", "logistic_int16_pot", "tanh_int16", "tanh_int16_pot", "softmax_int16",
-        "exp_int16", "log_int16", "abs_rsqrt_int16",
+        "exp_int16", "log_int16", "abs_rsqrt_int16", "fc_hybrid_per_channel", "conv_hybrid_3x3", "conv_hybrid_1x1",
+        "l2norm_int8", "l2norm_uint8", "bmm_int8", "bmm_int8_adj_const", "bmm_int16",
+        "transpose_conv_int8", "transpose_conv_uint8", "transpose_conv_int16",
+        "elu_int8", "gelu_int8", "gelu_approx_uint8", "gelu_int16", "elu_float", "gelu_float", "gelu_approx_float", "log_softmax_float",
+        "depth_to_space_int8", "space_to_depth_float", "broadcast_to_float", "reverse_v2_int8", "cumsum_float",
     }.Select(c => new object[] { c });
 
     [SkippableTheory]
@@ -286,6 +290,159 @@ public sealed class SyntheticInteropTests(ITestOutputHelper output)
                     int o = Out(TensorType.Int16, [2, 64], Q(0.0005f, 0));
                     mb.Op(BuiltinOperator.ABS, [i], [a], version: 3);
                     mb.Op(BuiltinOperator.RSQRT, [a], [o], version: 3);
+                    return mb.Build(o);
+                }
+
+            case "fc_hybrid_per_channel":
+                {
+                    int i = mb.Input(TensorType.Float32, [3, 40]);
+                    var scales = Enumerable.Range(0, 11).Select(c => 0.004f + 0.0005f * c).ToArray();
+                    int f = mb.Const(TensorType.Int8, [11, 40], W(440, 5), QuantizationParameters.PerChannel(scales, new long[11], 0));
+                    int b = mb.Const(TensorType.Float32, [11], Enumerable.Range(0, 11).Select(c => c * 0.05f - 0.2f).ToArray());
+                    int o = Out(TensorType.Float32, [3, 11], null);
+                    mb.Op(BuiltinOperator.FULLY_CONNECTED, [i, f, b], [o], x => x["asymmetric_quantize_inputs"] = true, version: 12);
+                    return mb.Build(o);
+                }
+
+            case "conv_hybrid_3x3" or "conv_hybrid_1x1":
+                {
+                    int k = name == "conv_hybrid_3x3" ? 3 : 1;
+                    int i = mb.Input(TensorType.Float32, [1, 9, 9, 5]);
+                    var scales = Enumerable.Range(0, 7).Select(c => 0.003f + 0.0007f * c).ToArray();
+                    int f = mb.Const(TensorType.Int8, [7, k, k, 5], W(7 * k * k * 5, 6), QuantizationParameters.PerChannel(scales, new long[7], 0));
+                    int b = mb.Const(TensorType.Float32, [7], Enumerable.Range(0, 7).Select(c => c * 0.03f - 0.1f).ToArray());
+                    int o = Out(TensorType.Float32, [1, 9, 9, 7], null);
+                    mb.Op(BuiltinOperator.CONV_2D, [i, f, b], [o], x => { x["stride_h"] = 1; x["stride_w"] = 1; x["padding"] = (sbyte)Padding.SAME; }, version: 5);
+                    return mb.Build(o);
+                }
+
+            case "l2norm_int8" or "l2norm_uint8":
+                {
+                    bool int8 = name == "l2norm_int8";
+                    var t = int8 ? TensorType.Int8 : TensorType.UInt8;
+                    int i = mb.Input(t, [4, 24], int8 ? Q(0.05f, 3) : Q(0.05f, 120));
+                    int o = Out(t, [4, 24], Q(1f / 128, int8 ? 0 : 128));
+                    mb.Op(BuiltinOperator.L2_NORMALIZATION, [i], [o], version: 2);
+                    return mb.Build(o);
+                }
+
+            case "bmm_int8":
+                {
+                    int a = mb.Input(TensorType.Int8, [2, 16, 32], Q(0.05f, 3));
+                    int b = mb.Input(TensorType.Int8, [2, 32, 24], Q(0.04f, 0));
+                    int o = Out(TensorType.Int8, [2, 16, 24], Q(0.3f, -4));
+                    mb.Op(BuiltinOperator.BATCH_MATMUL, [a, b], [o], version: 2);
+                    return mb.Build(o);
+                }
+
+            case "bmm_int8_adj_const":
+                {
+                    int a = mb.Input(TensorType.Int8, [2, 8, 3], Q(0.05f, -6));
+                    int b = mb.Const(TensorType.Int8, [5, 8], W(40, 9), Q(0.01f, 4));
+                    int o = Out(TensorType.Int8, [2, 3, 5], Q(0.06f, 7));
+                    mb.Op(BuiltinOperator.BATCH_MATMUL, [a, b], [o], x => { x["adj_x"] = true; x["adj_y"] = true; }, version: 2);
+                    return mb.Build(o);
+                }
+
+            case "bmm_int16":
+                {
+                    int a = mb.Input(TensorType.Int16, [3, 8], Q(0.0005f, 0));
+                    int b = mb.Input(TensorType.Int16, [8, 4], Q(0.0004f, 0));
+                    int o = Out(TensorType.Int16, [3, 4], Q(0.002f, 0));
+                    mb.Op(BuiltinOperator.BATCH_MATMUL, [a, b], [o], version: 3);
+                    return mb.Build(o);
+                }
+
+            case "transpose_conv_int8" or "transpose_conv_uint8" or "transpose_conv_int16":
+                {
+                    var t = name switch { "transpose_conv_int8" => TensorType.Int8, "transpose_conv_uint8" => TensorType.UInt8, _ => TensorType.Int16 };
+                    var scales = Enumerable.Range(0, 5).Select(c => 0.004f + 0.001f * c).ToArray();
+                    var inQ = t switch { TensorType.Int8 => Q(0.05f, 2), TensorType.UInt8 => Q(0.05f, 130), _ => Q(0.0005f, 0) };
+                    var outQ = t switch { TensorType.Int8 => Q(0.04f, -3), TensorType.UInt8 => Q(0.04f, 125), _ => Q(0.0004f, 0) };
+                    int shape = mb.Const(TensorType.Int32, [4], new[] { 1, 8, 8, 5 });
+                    int w = t == TensorType.UInt8
+                        ? mb.Const(TensorType.UInt8, [5, 3, 3, 3], W(135, 11).Select(v => (byte)(v + 128)).ToArray(), Q(0.006f, 131))
+                        : mb.Const(TensorType.Int8, [5, 3, 3, 3], W(135, 11), QuantizationParameters.PerChannel(scales, new long[5], 0));
+                    int i = mb.Input(t, [1, 4, 4, 3], inQ);
+                    int b = t == TensorType.Int16
+                        ? mb.Const(TensorType.Int64, [5], new long[] { 300, -200, 100, 0, 50 })
+                        : mb.Const(TensorType.Int32, [5], new[] { 300, -200, 100, 0, 50 });
+                    int o = Out(t, [1, 8, 8, 5], outQ);
+                    mb.Op(BuiltinOperator.TRANSPOSE_CONV, [shape, w, i, b], [o], x => { x["stride_h"] = 2; x["stride_w"] = 2; x["padding"] = (sbyte)Padding.SAME; },
+                        version: t == TensorType.Int16 ? 3 : 2);
+                    return mb.Build(o);
+                }
+
+            case "elu_int8" or "gelu_int8" or "gelu_approx_uint8" or "gelu_int16":
+                {
+                    var t = name switch { "gelu_approx_uint8" => TensorType.UInt8, "gelu_int16" => TensorType.Int16, _ => TensorType.Int8 };
+                    var (qi, qo) = t switch
+                    {
+                        TensorType.UInt8 => (Q(0.04f, 128), Q(0.025f, 10)),
+                        TensorType.Int16 => (Q(0.0002f, 0), Q(0.0001f, 0)),
+                        _ => (Q(0.04f, 5), Q(0.025f, -90)),
+                    };
+                    int i = mb.Input(t, [2, 64], qi);
+                    int o = Out(t, [2, 64], qo);
+                    if (name == "elu_int8") mb.Op(BuiltinOperator.ELU, [i], [o]);
+                    else mb.Op(BuiltinOperator.GELU, [i], [o], x => x["approximate"] = name.Contains("approx"), version: t == TensorType.Int16 ? 3 : 2);
+                    return mb.Build(o);
+                }
+
+            case "elu_float" or "gelu_float" or "gelu_approx_float" or "log_softmax_float":
+                {
+                    int i = mb.Input(TensorType.Float32, [4, 16]);
+                    int o = Out(TensorType.Float32, [4, 16], null);
+                    switch (name)
+                    {
+                        case "elu_float": mb.Op(BuiltinOperator.ELU, [i], [o]); break;
+                        case "log_softmax_float": mb.Op(BuiltinOperator.LOG_SOFTMAX, [i], [o]); break;
+                        default: mb.Op(BuiltinOperator.GELU, [i], [o], x => x["approximate"] = name == "gelu_approx_float"); break;
+                    }
+
+                    return mb.Build(o);
+                }
+
+            case "depth_to_space_int8":
+                {
+                    int i = mb.Input(TensorType.Int8, [1, 3, 2, 12], Q(0.05f, 1));
+                    int o = Out(TensorType.Int8, [1, 6, 4, 3], Q(0.05f, 1));
+                    mb.Op(BuiltinOperator.DEPTH_TO_SPACE, [i], [o], x => x["block_size"] = 2, version: 2);
+                    return mb.Build(o);
+                }
+
+            case "space_to_depth_float":
+                {
+                    int i = mb.Input(TensorType.Float32, [2, 4, 6, 3]);
+                    int o = Out(TensorType.Float32, [2, 2, 3, 12], null);
+                    mb.Op(BuiltinOperator.SPACE_TO_DEPTH, [i], [o], x => x["block_size"] = 2);
+                    return mb.Build(o);
+                }
+
+            case "broadcast_to_float":
+                {
+                    int i = mb.Input(TensorType.Float32, [3, 1, 4]);
+                    int shape = mb.Const(TensorType.Int32, [4], new[] { 2, 3, 5, 4 });
+                    int o = Out(TensorType.Float32, [2, 3, 5, 4], null);
+                    mb.Op(BuiltinOperator.BROADCAST_TO, [i, shape], [o], version: 2);
+                    return mb.Build(o);
+                }
+
+            case "reverse_v2_int8":
+                {
+                    int i = mb.Input(TensorType.Int8, [3, 4, 5], Q(0.05f, 1));
+                    int axis = mb.Const(TensorType.Int32, [1], new[] { 1 });
+                    int o = Out(TensorType.Int8, [3, 4, 5], Q(0.05f, 1));
+                    mb.Op(BuiltinOperator.REVERSE_V2, [i, axis], [o], version: 2);
+                    return mb.Build(o);
+                }
+
+            case "cumsum_float":
+                {
+                    int i = mb.Input(TensorType.Float32, [3, 7]);
+                    int axis = mb.Const(TensorType.Int32, [], new[] { 1 });
+                    int o = Out(TensorType.Float32, [3, 7], null);
+                    mb.Op(BuiltinOperator.CUMSUM, [i, axis], [o], x => { x["exclusive"] = true; x["reverse"] = true; });
                     return mb.Build(o);
                 }
 
