@@ -141,6 +141,9 @@ public static class OpRegistry
         B(BuiltinOperator.IF, 1, 1, () => new IfOperator()),
         B(BuiltinOperator.WHILE, 1, 1, () => new WhileOperator()),
         B(BuiltinOperator.CALL_ONCE, 1, 1, () => new CallOnceOperator()),
+        B(BuiltinOperator.VAR_HANDLE, 1, 1, () => new VarHandleOperator()),
+        B(BuiltinOperator.READ_VARIABLE, 1, 1, () => new ReadVariableOperator()),
+        B(BuiltinOperator.ASSIGN_VARIABLE, 1, 1, () => new AssignVariableOperator()),
 
         // Custom operators.
         C("TFLite_Detection_PostProcess", () => new DetectionPostProcessOperator()),

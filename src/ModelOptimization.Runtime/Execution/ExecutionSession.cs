@@ -36,6 +36,9 @@ internal sealed class ExecutionSession
     /// <summary>Which TFLite integer arithmetic the 8-bit kernels reproduce.</summary>
     public QuantizedArithmetic QuantizedArithmetic { get; init; }
 
+    /// <summary>Resource variables (VAR_HANDLE / ASSIGN_VARIABLE / READ_VARIABLE), by container/shared_name.</summary>
+    public Dictionary<string, ResourceVariable> ResourceVariables { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The prepared executor of a subgraph.</summary>
     public SubgraphExecutor GetExecutor(int subgraphIndex)
     {

@@ -55,6 +55,9 @@ internal sealed class RuntimeTensor
 
     public SparsityParameters? Sparsity { get; }
 
+    /// <summary>For a resource tensor produced by VAR_HANDLE: the variable it names (container/shared_name).</summary>
+    public string? ResourceKey { get; set; }
+
     /// <summary>The (first) scale, 0 when not quantized.</summary>
     public float Scale { get; }
 

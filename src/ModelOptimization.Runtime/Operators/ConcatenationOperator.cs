@@ -6,7 +6,8 @@ namespace ModelOptimization.Runtime.Operators;
 
 /// <summary>
 /// CONCATENATION along an axis for any fixed-width type; uint8 inputs with other scales or zero points than the
-/// output are rescaled (TFLite ConcatenationWithScaling), other types are copied as they are.
+/// output are rescaled (TFLite ConcatenationWithScaling); int8/int16 inputs must share the output's quantization (as
+/// TFLite requires); other types are copied as they are.
 /// </summary>
 internal sealed class ConcatenationOperator : OperatorKernel
 {
@@ -45,6 +46,17 @@ internal sealed class ConcatenationOperator : OperatorKernel
 
         ctx.SetOutputShape(0, shape);
         _scaled = false;
+        if (t0.Type is TensorType.Int8 or TensorType.Int16 && output.IsQuantized)
+        {
+            // TFLite (and XNNPACK) reject int8/int16 inputs whose quantization differs from the output's.
+            for (int i = 0; i < ctx.InputCount; i++)
+            {
+                var t = ctx.Input(i);
+                ctx.Require(t.Scale == output.Scale && t.ZeroPoint == output.ZeroPoint,
+                    $"input {i} is quantized with scale {t.Scale} / zero point {t.ZeroPoint}, the output with {output.Scale} / {output.ZeroPoint}");
+            }
+        }
+
         if (t0.Type == TensorType.UInt8 && output.IsQuantized)
         {
             for (int i = 0; i < ctx.InputCount; i++)

@@ -27,7 +27,7 @@ internal sealed class Conv2DOperator : OperatorKernel
     private bool _hybridPerChannel;
     private bool _hybridXnnpack, _hybridPerPixel;
     private PackedWeights? _packed;
-    private QuantizedMatMul? _matmul;
+    private QuantizedGemm? _matmul;
     private FixedPointRequantizer _fixed;
     private FloatRequantizer _float;
     private bool _xnnpack;
@@ -110,7 +110,7 @@ internal sealed class Conv2DOperator : OperatorKernel
                 PrepareRequantization(ctx, input, filter, bias, output, act);
                 if (!_grouped && filter.IsConstantValue && !ctx.UseReference)
                 {
-                    if (_xnnpack) _matmul = QuantizedMatMul.Create(Filter8(filter), 0, g.OutputDepth, Im2Col.Depth(g));
+                    if (_xnnpack) _matmul = QuantizedGemm.Create(Filter8(filter), 0, g.OutputDepth, Im2Col.Depth(g));
                     else _packed = PackedWeights.PackInt8(Filter8(filter), g.OutputDepth, Im2Col.Depth(g));
                 }
 
@@ -125,7 +125,7 @@ internal sealed class Conv2DOperator : OperatorKernel
                 PrepareRequantization(ctx, input, filter, bias, output, act);
                 if (!_grouped && filter.IsConstantValue && !ctx.UseReference)
                 {
-                    if (_xnnpack) _matmul = QuantizedMatMul.Create(filter.Read<byte>(), filter.ZeroPoint, g.OutputDepth, Im2Col.Depth(g));
+                    if (_xnnpack) _matmul = QuantizedGemm.Create(filter.Read<byte>(), filter.ZeroPoint, g.OutputDepth, Im2Col.Depth(g));
                     else _packed = PackedWeights.PackUInt8(filter.Read<byte>(), filter.ZeroPoint, g.OutputDepth, Im2Col.Depth(g));
                 }
 

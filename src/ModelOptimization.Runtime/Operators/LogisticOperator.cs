@@ -20,7 +20,10 @@ internal sealed class LogisticOperator : UnaryOperator
                 break;
             case TensorType.Int8 or TensorType.UInt8:
                 ctx.Require(output.IsQuantized && input.IsQuantized, "quantized LOGISTIC needs quantization parameters");
-                _table = LookupTable.Build8(input.Type, input.Scale, input.ZeroPoint, output.Scale, output.ZeroPoint, v => 1.0f / (1.0f + MathF.Exp(-v)));
+                // LiteRT's XNNPACK delegate takes 8-bit LOGISTIC and tabulates its own reference function.
+                _table = ctx.LiteRtArithmetic
+                    ? XnnpackLookupTable.Build8(input.Type, input.Scale, input.ZeroPoint, output.Scale, output.ZeroPoint, XnnpackLookupTable.Sigmoid)
+                    : LookupTable.Build8(input.Type, input.Scale, input.ZeroPoint, output.Scale, output.ZeroPoint, v => 1.0f / (1.0f + MathF.Exp(-v)));
                 break;
             case TensorType.Int16:
                 ctx.Require(output.IsQuantized && input.IsQuantized, "quantized LOGISTIC needs quantization parameters");

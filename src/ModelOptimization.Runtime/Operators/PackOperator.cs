@@ -19,6 +19,13 @@ internal sealed class PackOperator : OperatorKernel
             ctx.Require(ShapeUtil.SameShape(ctx.Input(i).Shape, t0.Shape) && ctx.Input(i).Type == t0.Type, "inputs differ in shape or type");
         }
 
+        // TFLite does not rescale: every input must carry the output's quantization.
+        var output = ctx.Output(0);
+        for (int i = 0; i < ctx.InputCount; i++)
+        {
+            ctx.Require(ctx.Input(i).Scale == output.Scale && ctx.Input(i).ZeroPoint == output.ZeroPoint, $"input {i} is quantized differently from the output");
+        }
+
         _axis = axis;
         var shape = t0.Shape.ToList();
         shape.Insert(axis, ctx.InputCount);

@@ -19,7 +19,10 @@ internal sealed class TanhOperator : UnaryOperator
                 break;
             case TensorType.Int8 or TensorType.UInt8:
                 ctx.Require(output.IsQuantized && input.IsQuantized, "quantized TANH needs quantization parameters");
-                _table = LookupTable.Build8(input.Type, input.Scale, input.ZeroPoint, output.Scale, output.ZeroPoint, MathF.Tanh);
+                // LiteRT's XNNPACK delegate takes 8-bit TANH and tabulates its own reference function.
+                _table = ctx.LiteRtArithmetic
+                    ? XnnpackLookupTable.Build8(input.Type, input.Scale, input.ZeroPoint, output.Scale, output.ZeroPoint, MathF.Tanh)
+                    : LookupTable.Build8(input.Type, input.Scale, input.ZeroPoint, output.Scale, output.ZeroPoint, MathF.Tanh);
                 break;
             case TensorType.Int16:
                 ctx.Require(output.IsQuantized && input.IsQuantized, "quantized TANH needs quantization parameters");

@@ -14,7 +14,12 @@ internal sealed class UnpackOperator : OperatorKernel
         int n = input.Shape[_axis];
         ctx.Require(ctx.OutputCount == n, $"{ctx.OutputCount} outputs for a dimension of {n}");
         var shape = input.Shape.Where((_, i) => i != _axis).ToArray();
-        for (int i = 0; i < n; i++) ctx.SetOutputShape(i, shape.ToArray());
+        for (int i = 0; i < n; i++)
+        {
+            // TFLite does not rescale: every output must carry the input's quantization.
+            ctx.Require(ctx.Output(i).Scale == input.Scale && ctx.Output(i).ZeroPoint == input.ZeroPoint, $"output {i} is quantized differently from the input");
+            ctx.SetOutputShape(i, shape.ToArray());
+        }
     }
 
     public override void Eval(KernelContext ctx)

@@ -29,6 +29,15 @@ internal readonly struct FixedPointRequantizer(int[] multiplier, int[] shift, in
 /// </summary>
 internal readonly struct FloatRequantizer(float[] scale, int zeroPoint, int min, int max) : IRequantizer
 {
+    /// <summary>One scale, or one per channel.</summary>
+    public float[] Scales => scale;
+
+    public int ZeroPoint => zeroPoint;
+
+    public int Min => min;
+
+    public int Max => max;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Requantize(int accumulator, int channel)
     {

@@ -14,6 +14,18 @@ public sealed class ModelBuilder
 
     public ModelBuilder() => _model.Subgraphs.Add(_sg);
 
+    private ModelBuilder(Model model)
+    {
+        _model = model;
+        _model.Subgraphs.Add(_sg);
+    }
+
+    /// <summary>A builder for another subgraph of the same model (for WHILE, IF, CALL_ONCE); Build it to set its I/O.</summary>
+    public ModelBuilder NewSubgraph() => new(_model);
+
+    /// <summary>This builder's subgraph index in the model.</summary>
+    public int SubgraphIndex => _model.Subgraphs.IndexOf(_sg);
+
     /// <summary>A graph input.</summary>
     public int Input(TensorType type, int[] shape, QuantizationParameters? q = null, string? name = null)
     {

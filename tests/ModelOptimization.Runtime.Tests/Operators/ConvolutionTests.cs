@@ -117,6 +117,36 @@ public sealed class ConvolutionTests
         Assert.Equal(reference, fast);
     }
 
+    [Theory]
+    [InlineData(TensorType.Int8, 1)]
+    [InlineData(TensorType.Int8, 2)]
+    [InlineData(TensorType.UInt8, 1)]
+    [InlineData(TensorType.UInt8, 2)]
+    public void Conv2D_8Bit_GemmBlockEdges_EqualReferenceKernel(TensorType type, int threads)
+    {
+        // 20 output channels (two full 8-channel blocks and a partial one), odd depth 5·1·1 and 3·3·5, 7x3 = 21 rows.
+        foreach (int k in new[] { 1, 3 })
+        {
+            var mb = new ModelBuilder();
+            bool u8 = type == TensorType.UInt8;
+            int input = mb.Input(type, [1, 7, 3, 5], ModelBuilder.Q(0.05f, u8 ? 130 : 3));
+            int oc = 20;
+            var scales = Enumerable.Range(0, oc).Select(i => 0.01f + 0.002f * i).ToArray();
+            int filter = u8
+                ? mb.Const(TensorType.UInt8, [oc, k, k, 5], RandomSBytes(oc * k * k * 5, 4).Select(v => (byte)(v + 128)).ToArray(), ModelBuilder.Q(0.02f, 120))
+                : mb.Const(TensorType.Int8, [oc, k, k, 5], RandomSBytes(oc * k * k * 5, 4), QuantizationParameters.PerChannel(scales, new long[oc], 0));
+            int bias = mb.Const(TensorType.Int32, [oc], Enumerable.Range(0, oc).Select(i => (i - 7) * 90).ToArray());
+            int output = mb.Tensor(type, [1, 7, 3, oc], ModelBuilder.Q(0.09f, u8 ? 125 : -4));
+            mb.Op(BuiltinOperator.CONV_2D, [input, filter, bias], [output], o => { o["stride_h"] = 1; o["stride_w"] = 1; o["padding"] = (sbyte)Padding.SAME; }, version: 3);
+            var model = mb.Build(output);
+            var raw = RandomSBytes(7 * 3 * 5, 12, -128, 128);
+            Array x = u8 ? raw.Select(v => (byte)(v + 128)).ToArray() : raw;
+            var fast = RandomInputs.AsDoubles(ModelBuilder.RunSingle(model, new InterpreterOptions { ThreadCount = threads }, x).Data);
+            var reference = RandomInputs.AsDoubles(ModelBuilder.RunSingle(model, new InterpreterOptions { ThreadCount = 1, UseReferenceKernels = true }, x).Data);
+            Assert.Equal(reference, fast);
+        }
+    }
+
     [Fact]
     public void Conv2D_Int8_ApproximatesFloatConvolution()
     {
