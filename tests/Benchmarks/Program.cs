@@ -3,6 +3,7 @@ using ModelOptimization.Benchmarks;
 
 // dotnet run -c Release --project tests/Benchmarks -- --filter '*'      BenchmarkDotNet (short jobs)
 // dotnet run -c Release --project tests/Benchmarks -- quick [filter]    a one-minute Stopwatch pass printing GOP/s
+// dotnet run -c Release --project tests/Benchmarks -- compare [model] the interpreter's "// COMPARISON" lines only (no BenchmarkDotNet)
 // dotnet run -c Release --project tests/Benchmarks -- info              the SIMD widths the kernels use in this process
 if (args.Length > 0 && args[0] == "info")
 {
@@ -14,6 +15,24 @@ if (args.Length > 0 && args[0] == "info")
 if (args.Length > 0 && args[0] == "quick")
 {
     QuickRun.Run(args.Skip(1).ToArray());
+    return;
+}
+
+if (args.Length > 0 && args[0] == "compare")
+{
+    // The "// COMPARISON" lines of InterpreterBenchmarks without BenchmarkDotNet: each model (filtered by args[1..])
+    // on one thread and on all threads, ours and LiteRT.js measured one after the other in this process.
+    foreach (string model in new[] { "mobilenet_v1_0.25_224_float", "mobilenet_v1_0.25_224_quant_uint8", "deeplabv3_mnv2_257_float", "conv_fc_mnist_int8_a8w8" })
+    {
+        if (args.Length > 1 && !args.Skip(1).Any(f => model.Contains(f, StringComparison.OrdinalIgnoreCase))) continue;
+        foreach (int threads in new[] { 1, 0 })
+        {
+            var bench = new InterpreterBenchmarks { Model = model, Threads = threads };
+            bench.Setup();
+            bench.Cleanup();
+        }
+    }
+
     return;
 }
 

@@ -271,7 +271,8 @@ internal sealed class Conv2DOperator : OperatorKernel
             {
                 int count = Math.Min(block, pixels - p);
                 var cols = columns.AsSpan(0, count * k);
-                Im2Col.Fill(g, input.Read<T>(), cols, pad, p, count);
+                int first = p;
+                ParallelWork.For(ctx.Threads, count, k, (s, e, _) => Im2Col.Fill(g, input.Read<T>(), columns.AsSpan(s * k, (e - s) * k), pad, first + s, e - s));
                 gemm(cols, count, new OutputBlock(outBytes.Slice(p * n * elem, count * n * elem)));
             }
         }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ModelOptimization.Runtime.Execution;
 using ModelOptimization.Runtime.Reference;
@@ -43,7 +44,7 @@ internal sealed class DepthwiseConvQuantized
         where TOut : unmanaged, IBinaryInteger<TOut>
     {
         if (_input.Length < input.Length) _input = new int[input.Length];
-        for (int i = 0; i < input.Length; i++) _input[i] = int.CreateTruncating(input[i]) - inputZeroPoint;
+        Widen(input, _input, inputZeroPoint);
         fixed (int* pIn = _input)
         fixed (int* pW = _filter)
         fixed (int* pB = _bias)
@@ -56,61 +57,161 @@ internal sealed class DepthwiseConvQuantized
         }
     }
 
+    /// <summary>dst[i] = src[i] − zeroPoint as int32, 16 values per step where the element type allows.</summary>
+    internal static unsafe void Widen<TIn>(ReadOnlySpan<TIn> src, Span<int> dst, int zeroPoint) where TIn : unmanaged, IBinaryInteger<TIn>
+    {
+        int n = src.Length, i = 0;
+        fixed (TIn* ps = src)
+        fixed (int* pd = dst)
+        {
+            if (Vector256.IsHardwareAccelerated && (typeof(TIn) == typeof(byte) || typeof(TIn) == typeof(sbyte)))
+            {
+                var zp = Vector256.Create(zeroPoint);
+                for (; i <= n - 16; i += 16)
+                {
+                    Vector256<int> lo, hi;
+                    if (typeof(TIn) == typeof(byte))
+                    {
+                        var u = Vector256.WidenLower(Vector128.Load((byte*)ps + i).ToVector256Unsafe());
+                        (var l, var h) = Vector256.Widen(u);
+                        lo = l.AsInt32();
+                        hi = h.AsInt32();
+                    }
+                    else
+                    {
+                        var v = Vector256.WidenLower(Vector128.Load((sbyte*)ps + i).ToVector256Unsafe());
+                        (lo, hi) = Vector256.Widen(v);
+                    }
+
+                    (lo - zp).Store(pd + i);
+                    (hi - zp).Store(pd + i + 8);
+                }
+            }
+
+            for (; i < n; i++) pd[i] = int.CreateTruncating(ps[i]) - zeroPoint;
+        }
+    }
+
+    /// <summary>
+    /// Output rows [rowStart, rowEnd) (rows numbered over batch and y). Each 8-channel block of a pixel keeps its
+    /// accumulator in a register; pixels whose whole window lies inside the input skip the bounds checks.
+    /// </summary>
     private static unsafe void Rows<TOut>(ConvGeometry g, int* input, int* filter, int* bias, float* scales, TOut* output,
         int zeroPoint, int min, int max, int rowStart, int rowEnd)
         where TOut : unmanaged, IBinaryInteger<TOut>
     {
-        int c = g.OutputDepth;
-        int* acc = stackalloc int[c];
+        int c = g.OutputDepth, fh = g.FilterHeight, fw = g.FilterWidth;
+        int blocks = c / 8 * 8;
         float lo = min - zeroPoint, hi = max - zeroPoint;
+        var vlo = Vector256.Create(lo);
+        var vhi = Vector256.Create(hi);
+        var vzp = Vector256.Create(zeroPoint);
+        long dyStep = (long)g.DilationHeight * g.InputWidth * c, dxStep = (long)g.DilationWidth * c;
         for (int row = rowStart; row < rowEnd; row++)
         {
             int b = row / g.OutputHeight, oy = row % g.OutputHeight;
+            int inY0 = oy * g.StrideHeight - g.PadTop;
+            bool rowInside = inY0 >= 0 && inY0 + g.DilationHeight * (fh - 1) < g.InputHeight;
             for (int ox = 0; ox < g.OutputWidth; ox++)
             {
-                new Span<int>(bias, c).CopyTo(new Span<int>(acc, c));
-                int inX0 = ox * g.StrideWidth - g.PadLeft, inY0 = oy * g.StrideHeight - g.PadTop;
-                for (int ky = 0; ky < g.FilterHeight; ky++)
+                int inX0 = ox * g.StrideWidth - g.PadLeft;
+                TOut* dst = output + (long)((b * g.OutputHeight + oy) * g.OutputWidth + ox) * c;
+                if (rowInside && inX0 >= 0 && inX0 + g.DilationWidth * (fw - 1) < g.InputWidth)
                 {
-                    int iy = inY0 + g.DilationHeight * ky;
-                    if ((uint)iy >= (uint)g.InputHeight) continue;
-                    for (int kx = 0; kx < g.FilterWidth; kx++)
+                    int* origin = input + (long)((b * g.InputHeight + inY0) * g.InputWidth + inX0) * c;
+                    for (int j = 0; j < blocks; j += 8)
                     {
-                        int ix = inX0 + g.DilationWidth * kx;
-                        if ((uint)ix >= (uint)g.InputWidth) continue;
-                        int* px = input + (long)((b * g.InputHeight + iy) * g.InputWidth + ix) * c;
-                        int* f = filter + (ky * g.FilterWidth + kx) * c;
-                        int k = 0;
-                        for (; k <= c - 8; k += 8)
+                        var acc = Vector256.Load(bias + j);
+                        int* f = filter + j;
+                        for (int ky = 0; ky < fh; ky++)
                         {
-                            (Vector256.Load(acc + k) + Vector256.Load(px + k) * Vector256.Load(f + k)).Store(acc + k);
+                            int* px = origin + ky * dyStep + j;
+                            for (int kx = 0; kx < fw; kx++)
+                            {
+                                acc += Vector256.Load(px) * Vector256.Load(f);
+                                px += dxStep;
+                                f += c;
+                            }
                         }
 
-                        for (; k < c; k++) acc[k] += px[k] * f[k];
+                        Store(acc, scales + j, vlo, vhi, vzp, dst + j);
                     }
+
+                    for (int j = blocks; j < c; j++)
+                    {
+                        int acc = bias[j];
+                        for (int ky = 0; ky < fh; ky++)
+                        {
+                            for (int kx = 0; kx < fw; kx++) acc += origin[ky * dyStep + kx * dxStep + j] * filter[(ky * fw + kx) * c + j];
+                        }
+
+                        dst[j] = Requantize<TOut>(acc, scales[j], lo, hi, zeroPoint);
+                    }
+
+                    continue;
                 }
 
-                TOut* dst = output + (long)((b * g.OutputHeight + oy) * g.OutputWidth + ox) * c;
-                int j = 0;
-                var vlo = Vector256.Create(lo);
-                var vhi = Vector256.Create(hi);
-                var vzp = Vector256.Create(zeroPoint);
-                int* tmp = stackalloc int[8];
-                for (; j <= c - 8; j += 8)
+                // Border pixel: taps outside the input contribute nothing (the input is already minus its zero point).
+                int ky0 = 0, ky1 = fh, kx0 = 0, kx1 = fw;
+                while (ky0 < fh && (uint)(inY0 + g.DilationHeight * ky0) >= (uint)g.InputHeight) ky0++;
+                while (ky1 > ky0 && (uint)(inY0 + g.DilationHeight * (ky1 - 1)) >= (uint)g.InputHeight) ky1--;
+                while (kx0 < fw && (uint)(inX0 + g.DilationWidth * kx0) >= (uint)g.InputWidth) kx0++;
+                while (kx1 > kx0 && (uint)(inX0 + g.DilationWidth * (kx1 - 1)) >= (uint)g.InputWidth) kx1--;
+                int* corner = input + (long)((b * g.InputHeight + inY0) * g.InputWidth + inX0) * c;
+                for (int j = 0; j < blocks; j += 8)
                 {
-                    var v = Vector256.ConvertToSingle(Vector256.Load(acc + j)) * Vector256.Load(scales + j);
-                    v = Vector256.Min(Vector256.Max(v, vlo), vhi);
-                    (Vector256.ConvertToInt32(Vector256.Round(v)) + vzp).Store(tmp);
-                    for (int t = 0; t < 8; t++) dst[j + t] = TOut.CreateTruncating(tmp[t]);
+                    var acc = Vector256.Load(bias + j);
+                    for (int ky = ky0; ky < ky1; ky++)
+                    {
+                        for (int kx = kx0; kx < kx1; kx++)
+                        {
+                            acc += Vector256.Load(corner + ky * dyStep + kx * dxStep + j) * Vector256.Load(filter + (ky * fw + kx) * c + j);
+                        }
+                    }
+
+                    Store(acc, scales + j, vlo, vhi, vzp, dst + j);
                 }
 
-                for (; j < c; j++)
+                for (int j = blocks; j < c; j++)
                 {
-                    float v = acc[j] * scales[j];
-                    v = Math.Min(Math.Max(v, lo), hi);
-                    dst[j] = TOut.CreateTruncating((int)MathF.Round(v) + zeroPoint);
+                    int acc = bias[j];
+                    for (int ky = ky0; ky < ky1; ky++)
+                    {
+                        for (int kx = kx0; kx < kx1; kx++) acc += corner[ky * dyStep + kx * dxStep + j] * filter[(ky * fw + kx) * c + j];
+                    }
+
+                    dst[j] = Requantize<TOut>(acc, scales[j], lo, hi, zeroPoint);
                 }
             }
         }
+    }
+
+    /// <summary>(float)acc · scale, clamped to [lo, hi], rounded half to even, + zero point, narrowed to 8 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Store<TOut>(Vector256<int> acc, float* scale, Vector256<float> lo, Vector256<float> hi, Vector256<int> zp, TOut* dst)
+        where TOut : unmanaged, IBinaryInteger<TOut>
+    {
+        var v = Vector256.ConvertToSingle(acc) * Vector256.Load(scale);
+        v = Vector256.Min(Vector256.Max(v, lo), hi);
+        var q = Vector256.ConvertToInt32(Vector256.Round(v)) + zp;
+        if (sizeof(TOut) == 1)
+        {
+            // q lies in the output type's range, so truncating narrows are exact.
+            var s16 = Vector128.Narrow(q.GetLower(), q.GetUpper());
+            var s8 = Vector128.Narrow(s16, s16);
+            Unsafe.WriteUnaligned(dst, s8.AsUInt64().ToScalar());
+        }
+        else
+        {
+            for (int t = 0; t < 8; t++) dst[t] = TOut.CreateTruncating(q.GetElement(t));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TOut Requantize<TOut>(int acc, float scale, float lo, float hi, int zeroPoint) where TOut : unmanaged, IBinaryInteger<TOut>
+    {
+        float v = acc * scale;
+        v = Math.Min(Math.Max(v, lo), hi);
+        return TOut.CreateTruncating((int)MathF.Round(v) + zeroPoint);
     }
 }

@@ -139,7 +139,6 @@ internal sealed class QuantizedGemm
         var hi = Vector256.Create((float)(q.Max - q.ZeroPoint));
         var zp = Vector256.Create(q.ZeroPoint);
         var scales = q.Scales;
-        int* tmp = stackalloc int[8];
         for (int blk = 0; blk < nb; blk++)
         {
             int j = channel + blk * Nr;
@@ -149,9 +148,18 @@ internal sealed class QuantizedGemm
             {
                 var v = Avx.ConvertToVector256Single(Vector256.Load(acc + r * 2 * Nr + blk * Nr) + bv) * scale;
                 v = Avx.Min(Avx.Max(v, lo), hi);
-                (Avx.ConvertToVector256Int32(v) + zp).Store(tmp);
+                var r32 = Avx.ConvertToVector256Int32(v) + zp;
                 TOut* o = output + (long)r * rowStride + j;
-                for (int c = 0; c < Nr; c++) o[c] = TOut.CreateTruncating(tmp[c]);
+                if (sizeof(TOut) == 1)
+                {
+                    // q lies in the output type's range, so truncating narrows are exact.
+                    var s16 = Vector128.Narrow(r32.GetLower(), r32.GetUpper());
+                    Unsafe.WriteUnaligned(o, Vector128.Narrow(s16, s16).AsUInt64().ToScalar());
+                }
+                else
+                {
+                    for (int c = 0; c < Nr; c++) o[c] = TOut.CreateTruncating(r32.GetElement(c));
+                }
             }
         }
     }
@@ -180,6 +188,17 @@ internal sealed class QuantizedGemm
                 c21 += Avx2.MultiplyAddAdjacent(a2, b1);
                 c30 += Avx2.MultiplyAddAdjacent(a3, b0);
                 c31 += Avx2.MultiplyAddAdjacent(a3, b1);
+            }
+        }
+        else if (nb == 1 && mr == 4)
+        {
+            for (int p = 0; p < pairs; p++)
+            {
+                var b0 = Vector256.Load(w + p * 16);
+                c00 += Avx2.MultiplyAddAdjacent(Vector256.Create(p0[p]).AsInt16(), b0);
+                c10 += Avx2.MultiplyAddAdjacent(Vector256.Create(p1[p]).AsInt16(), b0);
+                c20 += Avx2.MultiplyAddAdjacent(Vector256.Create(p2[p]).AsInt16(), b0);
+                c30 += Avx2.MultiplyAddAdjacent(Vector256.Create(p3[p]).AsInt16(), b0);
             }
         }
         else
@@ -249,10 +268,12 @@ internal sealed class QuantizedGemm
             if (typeof(TIn) == typeof(byte))
             {
                 for (; t <= k - 16; t += 16) (Vector256.WidenLower(Vector128.Load((byte*)src + t).ToVector256Unsafe()).AsInt16() - zp).Store(dst + t);
+                for (; t <= k - 8; t += 8) (Vector128.WidenLower(Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>((byte*)src + t)).AsByte()).AsInt16() - zp.GetLower()).Store(dst + t);
             }
             else if (typeof(TIn) == typeof(sbyte))
             {
                 for (; t <= k - 16; t += 16) (Vector256.WidenLower(Vector128.Load((sbyte*)src + t).ToVector256Unsafe()) - zp).Store(dst + t);
+                for (; t <= k - 8; t += 8) (Vector128.WidenLower(Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>((sbyte*)src + t)).AsSByte()) - zp.GetLower()).Store(dst + t);
             }
         }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ModelOptimization.Runtime.Reference;
 
 /// <summary>
@@ -10,46 +12,55 @@ internal static class Im2Col
     public static int Depth(ConvGeometry g) => g.FilterHeight * g.FilterWidth * g.InputDepth;
 
     /// <summary>Fills rows for output pixels [pixelStart, pixelStart + count) (pixels numbered over batch, y, x).</summary>
-    public static void Fill<T>(ConvGeometry g, ReadOnlySpan<T> input, Span<T> columns, T pad, int pixelStart, int count)
+    public static unsafe void Fill<T>(ConvGeometry g, ReadOnlySpan<T> input, Span<T> columns, T pad, int pixelStart, int count)
         where T : unmanaged
     {
         int depth = g.InputDepth;
         int k = Depth(g);
+        if (count <= 0) return;
+        if ((long)count * k > columns.Length) throw new ArgumentOutOfRangeException(nameof(columns));
+        if ((long)g.Batches * g.InputHeight * g.InputWidth * depth > input.Length) throw new ArgumentOutOfRangeException(nameof(input));
         int perImage = g.OutputHeight * g.OutputWidth;
-        for (int p = 0; p < count; p++)
+        int b = pixelStart / perImage, rem = pixelStart % perImage;
+        int oy = rem / g.OutputWidth, ox = rem % g.OutputWidth;
+        uint tapBytes = (uint)(depth * sizeof(T));
+        fixed (T* src = input)
+        fixed (T* dst = columns)
         {
-            int pixel = pixelStart + p;
-            int b = pixel / perImage, rem = pixel % perImage;
-            int oy = rem / g.OutputWidth, ox = rem % g.OutputWidth;
-            int inY0 = oy * g.StrideHeight - g.PadTop, inX0 = ox * g.StrideWidth - g.PadLeft;
-            var row = columns.Slice(p * k, k);
-            int o = 0;
-            for (int ky = 0; ky < g.FilterHeight; ky++)
+            T* row = dst;
+            for (int p = 0; p < count; p++, row += k)
             {
-                int iy = inY0 + ky * g.DilationHeight;
-                bool rowInside = (uint)iy < (uint)g.InputHeight;
-                int lineBase = (b * g.InputHeight + iy) * g.InputWidth;
-                if (rowInside && g.DilationWidth == 1 && inX0 >= 0 && inX0 + g.FilterWidth <= g.InputWidth)
+                int inY0 = oy * g.StrideHeight - g.PadTop, inX0 = ox * g.StrideWidth - g.PadLeft;
+                bool xInside = g.DilationWidth == 1 && inX0 >= 0 && inX0 + g.FilterWidth <= g.InputWidth;
+                T* o = row;
+                for (int ky = 0; ky < g.FilterHeight; ky++)
                 {
-                    int len = g.FilterWidth * depth;
-                    input.Slice((lineBase + inX0) * depth, len).CopyTo(row.Slice(o, len));
-                    o += len;
-                    continue;
+                    int iy = inY0 + ky * g.DilationHeight;
+                    bool rowInside = (uint)iy < (uint)g.InputHeight;
+                    long lineBase = ((long)b * g.InputHeight + iy) * g.InputWidth;
+                    if (rowInside && xInside)
+                    {
+                        Unsafe.CopyBlockUnaligned(o, src + (lineBase + inX0) * depth, tapBytes * (uint)g.FilterWidth);
+                        o += g.FilterWidth * depth;
+                        continue;
+                    }
+
+                    for (int kx = 0; kx < g.FilterWidth; kx++, o += depth)
+                    {
+                        int ix = inX0 + kx * g.DilationWidth;
+                        if (rowInside && (uint)ix < (uint)g.InputWidth) Unsafe.CopyBlockUnaligned(o, src + (lineBase + ix) * depth, tapBytes);
+                        else new Span<T>(o, depth).Fill(pad);
+                    }
                 }
 
-                for (int kx = 0; kx < g.FilterWidth; kx++)
+                if (++ox == g.OutputWidth)
                 {
-                    int ix = inX0 + kx * g.DilationWidth;
-                    if (rowInside && (uint)ix < (uint)g.InputWidth)
+                    ox = 0;
+                    if (++oy == g.OutputHeight)
                     {
-                        input.Slice((lineBase + ix) * depth, depth).CopyTo(row.Slice(o, depth));
+                        oy = 0;
+                        b++;
                     }
-                    else
-                    {
-                        row.Slice(o, depth).Fill(pad);
-                    }
-
-                    o += depth;
                 }
             }
         }
