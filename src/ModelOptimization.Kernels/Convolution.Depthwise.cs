@@ -41,12 +41,16 @@ public static unsafe partial class Convolution
         public void Run(int start, int end, int part)
         {
             bool fused = Isa.FusedMultiplyAdd;
-            if (Bits >= 512 && fused) Rows<FloatVector512, Vector512<float>>(start, end);
-            else if (Bits >= 512) Rows<UnfusedFloatVector<FloatVector512, Vector512<float>>, Vector512<float>>(start, end);
-            else if (Bits >= 256 && fused) Rows<FloatVector256, Vector256<float>>(start, end);
-            else if (Bits >= 256) Rows<UnfusedFloatVector<FloatVector256, Vector256<float>>, Vector256<float>>(start, end);
-            else if (Bits >= 128 && fused) Rows<FloatVector128, Vector128<float>>(start, end);
-            else if (Bits >= 128) Rows<UnfusedFloatVector<FloatVector128, Vector128<float>>, Vector128<float>>(start, end);
+
+            // A vector wider than the channel count would leave every channel to the scalar tail (8 channels, 512 bits).
+            int bits = Bits;
+            while (bits > 128 && Geometry.OutputChannels < bits / 32) bits /= 2;
+            if (bits >= 512 && fused) Rows<FloatVector512, Vector512<float>>(start, end);
+            else if (bits >= 512) Rows<UnfusedFloatVector<FloatVector512, Vector512<float>>, Vector512<float>>(start, end);
+            else if (bits >= 256 && fused) Rows<FloatVector256, Vector256<float>>(start, end);
+            else if (bits >= 256) Rows<UnfusedFloatVector<FloatVector256, Vector256<float>>, Vector256<float>>(start, end);
+            else if (bits >= 128 && fused) Rows<FloatVector128, Vector128<float>>(start, end);
+            else if (bits >= 128) Rows<UnfusedFloatVector<FloatVector128, Vector128<float>>, Vector128<float>>(start, end);
             else Rows<FloatVector128, Vector128<float>>(start, end, scalarOnly: true);
         }
 

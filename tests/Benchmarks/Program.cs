@@ -4,6 +4,7 @@ using ModelOptimization.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- --filter '*'      BenchmarkDotNet (short jobs)
 // dotnet run -c Release --project tests/Benchmarks -- quick [filter]    a one-minute Stopwatch pass printing GOP/s
 // dotnet run -c Release --project tests/Benchmarks -- compare [model] the interpreter's "// COMPARISON" lines only (no BenchmarkDotNet)
+// dotnet run -c Release --project tests/Benchmarks -- profile <model.tflite> [threads]  per-operator times
 // dotnet run -c Release --project tests/Benchmarks -- info              the SIMD widths the kernels use in this process
 if (args.Length > 0 && args[0] == "info")
 {
@@ -15,6 +16,22 @@ if (args.Length > 0 && args[0] == "info")
 if (args.Length > 0 && args[0] == "quick")
 {
     QuickRun.Run(args.Skip(1).ToArray());
+    return;
+}
+
+if (args.Length > 1 && args[0] == "profile")
+{
+    // The slowest operators of one shared model (args[1], a .tflite path) on args[2] threads (default 1), mean of 200 runs.
+    var model = ModelOptimization.Formats.Tflite.TfliteReader.Read(args[1]);
+    int threads = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    using var interpreter = ModelOptimization.Runtime.Interpreter.Create(model, new ModelOptimization.Runtime.InterpreterOptions { ThreadCount = threads, EnableProfiling = true });
+    for (int i = 0; i < 200; i++) interpreter.Invoke();
+    foreach (var op in interpreter.GetProfile().OrderByDescending(p => p.TotalMs).Take(12))
+    {
+        Console.WriteLine($"op{op.OperatorIndex,-4} {op.Operator,-24} {op.MeanMs,8:F3} ms");
+    }
+
+    Console.WriteLine($"total {interpreter.GetProfile().Sum(p => p.MeanMs):F3} ms");
     return;
 }
 

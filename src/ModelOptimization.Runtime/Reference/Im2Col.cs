@@ -40,7 +40,7 @@ internal static class Im2Col
                     long lineBase = ((long)b * g.InputHeight + iy) * g.InputWidth;
                     if (rowInside && xInside)
                     {
-                        Unsafe.CopyBlockUnaligned(o, src + (lineBase + inX0) * depth, tapBytes * (uint)g.FilterWidth);
+                        CopySmall((byte*)o, (byte*)(src + (lineBase + inX0) * depth), tapBytes * (uint)g.FilterWidth);
                         o += g.FilterWidth * depth;
                         continue;
                     }
@@ -48,7 +48,7 @@ internal static class Im2Col
                     for (int kx = 0; kx < g.FilterWidth; kx++, o += depth)
                     {
                         int ix = inX0 + kx * g.DilationWidth;
-                        if (rowInside && (uint)ix < (uint)g.InputWidth) Unsafe.CopyBlockUnaligned(o, src + (lineBase + ix) * depth, tapBytes);
+                        if (rowInside && (uint)ix < (uint)g.InputWidth) CopySmall((byte*)o, (byte*)(src + (lineBase + ix) * depth), tapBytes);
                         else new Span<T>(o, depth).Fill(pad);
                     }
                 }
@@ -63,6 +63,36 @@ internal static class Im2Col
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Copies <paramref name="length"/> bytes; short lengths (a 3×3 window row of 3 channels) as two overlapping moves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopySmall(byte* dst, byte* src, uint length)
+    {
+        if (length >= 8 && length <= 16)
+        {
+            ulong head = Unsafe.ReadUnaligned<ulong>(src), tail = Unsafe.ReadUnaligned<ulong>(src + length - 8);
+            Unsafe.WriteUnaligned(dst, head);
+            Unsafe.WriteUnaligned(dst + length - 8, tail);
+        }
+        else if (length > 16 && length <= 32)
+        {
+            var head = Unsafe.ReadUnaligned<System.Runtime.Intrinsics.Vector128<byte>>(src);
+            var tail = Unsafe.ReadUnaligned<System.Runtime.Intrinsics.Vector128<byte>>(src + length - 16);
+            Unsafe.WriteUnaligned(dst, head);
+            Unsafe.WriteUnaligned(dst + length - 16, tail);
+        }
+        else if (length > 32 && length <= 64)
+        {
+            var head = Unsafe.ReadUnaligned<System.Runtime.Intrinsics.Vector256<byte>>(src);
+            var tail = Unsafe.ReadUnaligned<System.Runtime.Intrinsics.Vector256<byte>>(src + length - 32);
+            Unsafe.WriteUnaligned(dst, head);
+            Unsafe.WriteUnaligned(dst + length - 32, tail);
+        }
+        else
+        {
+            Unsafe.CopyBlockUnaligned(dst, src, length);
         }
     }
 
