@@ -25,7 +25,7 @@ public static unsafe class FullyConnected
         int m, int n, int k, float activationMin, float activationMax, int threadCount)
     {
         CheckShapes(input.Length, weights.Length, output.Length, bias.Length, m, n, k);
-        int nr = FloatGemm.PanelWidthFor(Isa.FloatBits);
+        int nr = FloatGemm.PanelWidthFor(Isa.FloatBits, n);
         float[] packed = ArrayPool<float>.Shared.Rent(Math.Max(1, FloatGemm.PackedLength(n, k, nr)));
         try
         {

@@ -42,7 +42,7 @@ public sealed class PackedWeights
     public static PackedWeights PackFloat(ReadOnlySpan<float> weights, int outputChannels, int depth)
     {
         Check(weights.Length, outputChannels, depth);
-        int nr = FloatGemm.PanelWidthFor(Isa.FloatBits);
+        int nr = FloatGemm.PanelWidthFor(Isa.FloatBits, outputChannels);
         var data = new float[FloatGemm.PackedLength(outputChannels, depth, nr)];
         FloatGemm.Pack(weights, outputChannels, depth, nr, data);
         return new PackedWeights(PackedWeightsKind.Float32, outputChannels, depth, nr) { Float = data };

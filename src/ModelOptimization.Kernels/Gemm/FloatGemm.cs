@@ -17,6 +17,17 @@ internal static unsafe class FloatGemm
 
     internal static int PanelWidthFor(int floatBits) => floatBits switch { 512 => 32, 256 => 16, _ => 8 };
 
+    /// <summary>
+    /// The panel width for <paramref name="n"/> output columns: the widest path's, halved while n fills at most half a
+    /// panel (8 channels would otherwise compute 32 columns, 24 of them padding, on the 512-bit path).
+    /// </summary>
+    internal static int PanelWidthFor(int floatBits, int n)
+    {
+        int nr = PanelWidthFor(floatBits);
+        while (nr > 8 && n <= nr / 2) nr /= 2;
+        return nr;
+    }
+
     internal static int PackedLength(int n, int k, int nr) => ((n + nr - 1) / nr) * nr * k;
 
     /// <summary>Packs W [n×k] row-major into panels: panel p, depth index kk, column j → p·k·nr + kk·nr + j (zero past n).</summary>
