@@ -161,6 +161,12 @@ internal sealed class Conv2DOperator : OperatorKernel
         }
     }
 
+    /// <summary>
+    /// Whether the quantized GEMM reads windows straight from the input (no im2col matrix): spatial filters with
+    /// enough output pixels that threads split them in groups of 4 rows.
+    /// </summary>
+    private bool DirectWindows(KernelContext ctx) => !_g.IsPointwise && (long)_g.Batches * _g.OutputHeight * _g.OutputWidth >= 16L * ctx.Threads;
+
     private ReadOnlySpan<sbyte> Filter8(RuntimeTensor filter) => _filter8.Length > 0 ? _filter8 : filter.Read<sbyte>();
 
     public override void Eval(KernelContext ctx)
@@ -179,13 +185,15 @@ internal sealed class Conv2DOperator : OperatorKernel
                 else ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DFloat(g, input.Read<float>(), filter.Read<float>(), Bias<float>(bias), output.Write<float>(), _fmin, _fmax, s, e));
                 break;
             case Kind.Int8:
-                if (_matmul is not null) RunIm2Col(ctx, input, output, (sbyte)input.ZeroPoint, (a, m, o) => _matmul.Run(a, input.ZeroPoint, Bias<int>(bias), o.Cast<sbyte>(), m, _float, ctx.Threads));
+                if (_matmul is not null && DirectWindows(ctx)) _matmul.RunConvolution(g, input.Read<sbyte>(), input.ZeroPoint, Bias<int>(bias), output.Write<sbyte>(), _float, ctx.Threads);
+                else if (_matmul is not null) RunIm2Col(ctx, input, output, (sbyte)input.ZeroPoint, (a, m, o) => _matmul.Run(a, input.ZeroPoint, Bias<int>(bias), o.Cast<sbyte>(), m, _float, ctx.Threads));
                 else if (_packed is not null) RunIm2Col(ctx, input, output, (sbyte)input.ZeroPoint, (a, m, o) => FullyConnected.Int8PerChannel(a, input.ZeroPoint, _packed, Bias<int>(bias), _mult, _shift, output.ZeroPoint, o.Cast<sbyte>(), m, _actMin, _actMax, ctx.Threads));
                 else if (_xnnpack) ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DQuantized(g, input.Read<sbyte>(), -input.ZeroPoint, Filter8(filter), 0, Bias<int>(bias), _float, output.Write<sbyte>(), s, e));
                 else ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DQuantized(g, input.Read<sbyte>(), -input.ZeroPoint, Filter8(filter), 0, Bias<int>(bias), _fixed, output.Write<sbyte>(), s, e));
                 break;
             case Kind.UInt8:
-                if (_matmul is not null) RunIm2Col(ctx, input, output, (byte)input.ZeroPoint, (a, m, o) => _matmul.Run(a, input.ZeroPoint, Bias<int>(bias), o.Cast<byte>(), m, _float, ctx.Threads));
+                if (_matmul is not null && DirectWindows(ctx)) _matmul.RunConvolution(g, input.Read<byte>(), input.ZeroPoint, Bias<int>(bias), output.Write<byte>(), _float, ctx.Threads);
+                else if (_matmul is not null) RunIm2Col(ctx, input, output, (byte)input.ZeroPoint, (a, m, o) => _matmul.Run(a, input.ZeroPoint, Bias<int>(bias), o.Cast<byte>(), m, _float, ctx.Threads));
                 else if (_packed is not null) RunIm2Col(ctx, input, output, (byte)input.ZeroPoint, (a, m, o) => FullyConnected.UInt8(a, input.ZeroPoint, _packed, Bias<int>(bias), _mult[0], _shift[0], output.ZeroPoint, o.Cast<byte>(), m, _actMin, _actMax, ctx.Threads));
                 else if (_xnnpack) ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DQuantized(g, input.Read<byte>(), -input.ZeroPoint, filter.Read<byte>(), -filter.ZeroPoint, Bias<int>(bias), _float, output.Write<byte>(), s, e));
                 else ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DQuantized(g, input.Read<byte>(), -input.ZeroPoint, filter.Read<byte>(), -filter.ZeroPoint, Bias<int>(bias), _fixed, output.Write<byte>(), s, e));

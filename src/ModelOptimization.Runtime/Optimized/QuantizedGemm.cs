@@ -79,7 +79,33 @@ internal sealed class QuantizedGemm
         }
     }
 
-    private unsafe void Rows<TIn, TOut, TR>(TIn* a, int aZeroPoint, int* bias, TOut* output, int rowStart, int rowEnd, int blockStart, int blockEnd, TR requantizer)
+    /// <summary>
+    /// The convolution with these weights as [output depth × (H·W·I)] without an im2col matrix: each group of 4 output
+    /// pixels widens its windows straight from the NHWC input (taps outside the input contribute 0). The same values as
+    /// <see cref="Run"/> on <see cref="Im2Col.Fill"/>'s rows padded with the input zero point.
+    /// </summary>
+    public unsafe void RunConvolution<TIn, TOut, TR>(ConvGeometry g, ReadOnlySpan<TIn> input, int inputZeroPoint, ReadOnlySpan<int> bias, Span<TOut> output, TR requantizer, int threads)
+        where TIn : unmanaged, IBinaryInteger<TIn>
+        where TOut : unmanaged, IBinaryInteger<TOut>
+        where TR : struct, IRequantizer
+    {
+        int m = g.Batches * g.OutputHeight * g.OutputWidth;
+        if (Im2Col.Depth(g) != Depth || g.OutputDepth != Units || input.Length < (long)g.Batches * g.InputHeight * g.InputWidth * g.InputDepth || output.Length < (long)m * Units)
+        {
+            throw new ArgumentException("The convolution geometry does not match the packed weights or the buffers.", nameof(g));
+        }
+
+        fixed (TIn* pa = input)
+        fixed (int* pb = bias)
+        fixed (TOut* po = output)
+        {
+            nint ia = (nint)pa, ib = bias.IsEmpty ? 0 : (nint)pb, io = (nint)po;
+            int chunks = (m + 3) / 4;
+            ParallelWork.For(threads, chunks, 4L * Units * Depth, (s, e, _) => Rows((TIn*)ia, inputZeroPoint, (int*)ib, (TOut*)io, s * 4, Math.Min(m, e * 4), 0, Blocks, requantizer, g));
+        }
+    }
+
+    private unsafe void Rows<TIn, TOut, TR>(TIn* a, int aZeroPoint, int* bias, TOut* output, int rowStart, int rowEnd, int blockStart, int blockEnd, TR requantizer, ConvGeometry? window = null)
         where TIn : unmanaged, IBinaryInteger<TIn>
         where TOut : unmanaged, IBinaryInteger<TOut>
         where TR : struct, IRequantizer
@@ -95,7 +121,12 @@ internal sealed class QuantizedGemm
                 for (int i = rowStart; i < rowEnd; i += 4)
                 {
                     int mr = Math.Min(4, rowEnd - i);
-                    for (int r = 0; r < mr; r++) Widen(a + (long)(i + r) * k, rows + r * stride, k, aZeroPoint);
+                    for (int r = 0; r < mr; r++)
+                    {
+                        if (window is null) Widen(a + (long)(i + r) * k, rows + r * stride, k, aZeroPoint);
+                        else WidenWindow(a, window, i + r, rows + r * stride, k, aZeroPoint);
+                    }
+
                     for (int b = blockStart; b < blockEnd; b += 2)
                     {
                         int nb = Math.Min(2, blockEnd - b);
@@ -258,8 +289,52 @@ internal sealed class QuantizedGemm
         }
     }
 
+    /// <summary>The im2col row of output pixel <paramref name="pixel"/> minus the zero point as int16 (0 outside the input), padded to an even length.</summary>
+    private static unsafe void WidenWindow<TIn>(TIn* input, ConvGeometry g, int pixel, short* dst, int k, int zeroPoint) where TIn : unmanaged, IBinaryInteger<TIn>
+    {
+        int perImage = g.OutputHeight * g.OutputWidth;
+        int b = pixel / perImage, rem = pixel - b * perImage;
+        int oy = rem / g.OutputWidth, ox = rem - oy * g.OutputWidth;
+        int inY0 = oy * g.StrideHeight - g.PadTop, inX0 = ox * g.StrideWidth - g.PadLeft;
+        int depth = g.InputDepth, span = g.FilterWidth * depth;
+        bool xInside = g.DilationWidth == 1 && inX0 >= 0 && inX0 + g.FilterWidth <= g.InputWidth;
+        short* o = dst;
+        for (int ky = 0; ky < g.FilterHeight; ky++, o += span)
+        {
+            int iy = inY0 + ky * g.DilationHeight;
+            if ((uint)iy >= (uint)g.InputHeight)
+            {
+                new Span<short>(o, span).Clear();
+                continue;
+            }
+
+            TIn* line = input + ((long)b * g.InputHeight + iy) * g.InputWidth * depth;
+            if (xInside)
+            {
+                WidenValues(line + (long)inX0 * depth, o, span, zeroPoint);
+                continue;
+            }
+
+            for (int kx = 0; kx < g.FilterWidth; kx++)
+            {
+                int ix = inX0 + kx * g.DilationWidth;
+                if ((uint)ix < (uint)g.InputWidth) WidenValues(line + (long)ix * depth, o + kx * depth, depth, zeroPoint);
+                else new Span<short>(o + kx * depth, depth).Clear();
+            }
+        }
+
+        if ((k & 1) != 0) dst[k] = 0;
+    }
+
     /// <summary>Row values minus the zero point as int16, with a zero pad to an even length.</summary>
     private static unsafe void Widen<TIn>(TIn* src, short* dst, int k, int zeroPoint) where TIn : unmanaged, IBinaryInteger<TIn>
+    {
+        WidenValues(src, dst, k, zeroPoint);
+        if ((k & 1) != 0) dst[k] = 0;
+    }
+
+    /// <summary>dst[t] = src[t] − zeroPoint as int16 for t in [0, n).</summary>
+    private static unsafe void WidenValues<TIn>(TIn* src, short* dst, int k, int zeroPoint) where TIn : unmanaged, IBinaryInteger<TIn>
     {
         int t = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -278,6 +353,5 @@ internal sealed class QuantizedGemm
         }
 
         for (; t < k; t++) dst[t] = (short)(int.CreateTruncating(src[t]) - zeroPoint);
-        if ((k & 1) != 0) dst[k] = 0;
     }
 }

@@ -65,16 +65,19 @@ public sealed class QuantizedConvolutionFastPathTests
     }
 
     [Theory]
-    [InlineData(TensorType.UInt8, 3, 2, true)]
-    [InlineData(TensorType.UInt8, 3, 1, false)]
-    [InlineData(TensorType.Int8, 3, 2, true)]
-    [InlineData(TensorType.Int8, 5, 1, true)]
-    public void Conv2D_8Bit_SmallDepthIm2Col_EqualsReferenceKernel(TensorType type, int inputDepth, int stride, bool same)
+    [InlineData(TensorType.UInt8, 3, 2, 1, true, 8)]
+    [InlineData(TensorType.UInt8, 3, 1, 1, false, 8)]
+    [InlineData(TensorType.UInt8, 4, 1, 2, true, 19)]
+    [InlineData(TensorType.Int8, 3, 2, 1, true, 8)]
+    [InlineData(TensorType.Int8, 5, 1, 1, true, 16)]
+    [InlineData(TensorType.Int8, 3, 2, 2, false, 11)]
+    public void Conv2D_8Bit_SpatialWindows_EqualReferenceKernel(TensorType type, int inputDepth, int stride, int dilation, bool same, int oc)
     {
-        // The first layer of image models: 3 input channels, 3×3 window, 8 output channels (one GEMM block).
-        const int h = 13, w = 10, oc = 8, k = 3;
+        // Like the first layer of image models: few input channels, 3×3 window, one or more 8-channel GEMM blocks; the
+        // quantized GEMM reads the windows straight from the input (enough pixels) or through im2col (few pixels).
+        const int h = 13, w = 10, k = 3;
         bool u8 = type == TensorType.UInt8;
-        int oh = OutputSize(h, k, stride, 1, same), ow = OutputSize(w, k, stride, 1, same);
+        int oh = OutputSize(h, k, stride, dilation, same), ow = OutputSize(w, k, stride, dilation, same);
         var mb = new ModelBuilder();
         int input = mb.Input(type, [2, h, w, inputDepth], ModelBuilder.Q(0.02f, u8 ? 128 : 0));
         var f = RandomInts(oc * k * k * inputDepth, 3, u8 ? 0 : -127, u8 ? 256 : 128);
@@ -88,6 +91,8 @@ public sealed class QuantizedConvolutionFastPathTests
         {
             o["stride_h"] = stride;
             o["stride_w"] = stride;
+            o["dilation_h_factor"] = dilation;
+            o["dilation_w_factor"] = dilation;
             o["padding"] = (sbyte)(same ? Padding.SAME : Padding.VALID);
         }, version: 3);
         var model = mb.Build(output);
@@ -95,7 +100,7 @@ public sealed class QuantizedConvolutionFastPathTests
         Array x = u8 ? raw.Select(v => (byte)v).ToArray() : raw.Select(v => (sbyte)(v - 128)).ToArray();
 
         var reference = RandomInputs.AsDoubles(ModelBuilder.RunSingle(model, new InterpreterOptions { ThreadCount = 1, UseReferenceKernels = true }, x).Data);
-        foreach (int threads in new[] { 1, 2 })
+        foreach (int threads in new[] { 1, 2, 8 })
         {
             var fast = RandomInputs.AsDoubles(ModelBuilder.RunSingle(model, new InterpreterOptions { ThreadCount = threads }, x).Data);
             Assert.Equal(reference, fast);
