@@ -121,10 +121,29 @@ internal sealed class QuantizedGemm
                 for (int i = rowStart; i < rowEnd; i += 4)
                 {
                     int mr = Math.Min(4, rowEnd - i);
-                    for (int r = 0; r < mr; r++)
+                    if (window is null)
                     {
-                        if (window is null) Widen(a + (long)(i + r) * k, rows + r * stride, k, aZeroPoint);
-                        else WidenWindow(a, window, i + r, rows + r * stride, k, aZeroPoint);
+                        for (int r = 0; r < mr; r++) Widen(a + (long)(i + r) * k, rows + r * stride, k, aZeroPoint);
+                    }
+                    else
+                    {
+                        // Pixel coordinates once per group, then stepped (no divisions per pixel).
+                        int perImage = window.OutputHeight * window.OutputWidth;
+                        int img = i / perImage, rem = i - img * perImage;
+                        int oy = rem / window.OutputWidth, ox = rem - oy * window.OutputWidth;
+                        for (int r = 0; r < mr; r++)
+                        {
+                            WidenWindow(a, window, img, oy, ox, rows + r * stride, k, aZeroPoint);
+                            if (++ox == window.OutputWidth)
+                            {
+                                ox = 0;
+                                if (++oy == window.OutputHeight)
+                                {
+                                    oy = 0;
+                                    img++;
+                                }
+                            }
+                        }
                     }
 
                     for (int b = blockStart; b < blockEnd; b += 2)
@@ -289,12 +308,10 @@ internal sealed class QuantizedGemm
         }
     }
 
-    /// <summary>The im2col row of output pixel <paramref name="pixel"/> minus the zero point as int16 (0 outside the input), padded to an even length.</summary>
-    private static unsafe void WidenWindow<TIn>(TIn* input, ConvGeometry g, int pixel, short* dst, int k, int zeroPoint) where TIn : unmanaged, IBinaryInteger<TIn>
+    /// <summary>The im2col row of output pixel (b, oy, ox) minus the zero point as int16 (0 outside the input), padded to an even length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void WidenWindow<TIn>(TIn* input, ConvGeometry g, int b, int oy, int ox, short* dst, int k, int zeroPoint) where TIn : unmanaged, IBinaryInteger<TIn>
     {
-        int perImage = g.OutputHeight * g.OutputWidth;
-        int b = pixel / perImage, rem = pixel - b * perImage;
-        int oy = rem / g.OutputWidth, ox = rem - oy * g.OutputWidth;
         int inY0 = oy * g.StrideHeight - g.PadTop, inX0 = ox * g.StrideWidth - g.PadLeft;
         int depth = g.InputDepth, span = g.FilterWidth * depth;
         bool xInside = g.DilationWidth == 1 && inX0 >= 0 && inX0 + g.FilterWidth <= g.InputWidth;
@@ -327,6 +344,7 @@ internal sealed class QuantizedGemm
     }
 
     /// <summary>Row values minus the zero point as int16, with a zero pad to an even length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Widen<TIn>(TIn* src, short* dst, int k, int zeroPoint) where TIn : unmanaged, IBinaryInteger<TIn>
     {
         WidenValues(src, dst, k, zeroPoint);
@@ -334,6 +352,7 @@ internal sealed class QuantizedGemm
     }
 
     /// <summary>dst[t] = src[t] − zeroPoint as int16 for t in [0, n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void WidenValues<TIn>(TIn* src, short* dst, int k, int zeroPoint) where TIn : unmanaged, IBinaryInteger<TIn>
     {
         int t = 0;
