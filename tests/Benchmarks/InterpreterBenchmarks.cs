@@ -46,6 +46,11 @@ public class InterpreterBenchmarks
         for (int i = 0; i < _interpreter.Inputs.Count; i++) _interpreter.SetInput(i, RandomInput(_interpreter.Inputs[i], rng));
         _interpreter.Invoke();
 
+        // Steady state: .NET's tiered JIT runs the first ~30 calls of each kernel unoptimized and recompiles them in the
+        // background, so warm up for at least 50 invocations and 500 ms before measuring (LiteRT.js gets a warm-up too).
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < 50 || warm.ElapsedMilliseconds < 500; i++) _interpreter.Invoke();
+
         // Both medians in this one process, one after the other: ours (Interpreter.Benchmark) and LiteRT.js (WASM, one thread).
         var ours = Interpreter.Benchmark(model, runs: 30, warmup: 5, threadCount: threads);
         string liteRt = LiteRtMedian(path, _interpreter, runs: 30) is { } ms
