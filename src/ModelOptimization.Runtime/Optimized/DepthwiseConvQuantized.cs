@@ -107,19 +107,32 @@ internal sealed class DepthwiseConvQuantized
         var vhi = Vector256.Create(hi);
         var vzp = Vector256.Create(zeroPoint);
         long dyStep = (long)g.DilationHeight * g.InputWidth * c, dxStep = (long)g.DilationWidth * c;
+
+        // Output columns whose whole window lies inside the input horizontally.
+        int oxLo = (g.PadLeft + g.StrideWidth - 1) / g.StrideWidth;
+        int last = g.InputWidth - 1 - g.DilationWidth * (fw - 1) + g.PadLeft;
+        int oxHi = last < 0 ? -1 : Math.Min(last / g.StrideWidth, g.OutputWidth - 1);
+        bool fast3x3 = fh == 3 && fw == 3 && blocks > 0 && oxLo <= oxHi;
         for (int row = rowStart; row < rowEnd; row++)
         {
             int b = row / g.OutputHeight, oy = row % g.OutputHeight;
             int inY0 = oy * g.StrideHeight - g.PadTop;
             bool rowInside = inY0 >= 0 && inY0 + g.DilationHeight * (fh - 1) < g.InputHeight;
+            bool row3x3 = fast3x3 && rowInside;
+            if (row3x3)
+            {
+                Interior3x3(g, input, filter, bias, scales, output, b, oy, oxLo, oxHi, blocks, vlo, vhi, vzp);
+            }
+
             for (int ox = 0; ox < g.OutputWidth; ox++)
             {
                 int inX0 = ox * g.StrideWidth - g.PadLeft;
                 TOut* dst = output + (long)((b * g.OutputHeight + oy) * g.OutputWidth + ox) * c;
                 if (rowInside && inX0 >= 0 && inX0 + g.DilationWidth * (fw - 1) < g.InputWidth)
                 {
+                    if (row3x3 && blocks == c) continue;
                     int* origin = input + (long)((b * g.InputHeight + inY0) * g.InputWidth + inX0) * c;
-                    for (int j = 0; j < blocks; j += 8)
+                    for (int j = row3x3 ? blocks : 0; j < blocks; j += 8)
                     {
                         var acc = Vector256.Load(bias + j);
                         int* f = filter + j;
@@ -186,12 +199,53 @@ internal sealed class DepthwiseConvQuantized
         }
     }
 
+    /// <summary>
+    /// Output pixels [ox0, ox1] of row (b, oy), channels [0, blocks): a 3×3 window wholly inside the input, the nine
+    /// filter vectors of each 8-channel block held in registers while the window slides along the row.
+    /// </summary>
+    private static unsafe void Interior3x3<TOut>(ConvGeometry g, int* input, int* filter, int* bias, float* scales, TOut* output,
+        int b, int oy, int ox0, int ox1, int blocks, Vector256<float> lo, Vector256<float> hi, Vector256<int> zp)
+        where TOut : unmanaged, IBinaryInteger<TOut>
+    {
+        int c = g.OutputDepth;
+        long dy = (long)g.DilationHeight * g.InputWidth * c, dx = (long)g.DilationWidth * c, step = (long)g.StrideWidth * c;
+        long inputRow = ((long)b * g.InputHeight + oy * g.StrideHeight - g.PadTop) * g.InputWidth;
+        for (int j = 0; j < blocks; j += 8)
+        {
+            int* w = filter + j;
+            Vector256<int> w0 = Vector256.Load(w), w1 = Vector256.Load(w + c), w2 = Vector256.Load(w + 2 * c);
+            Vector256<int> w3 = Vector256.Load(w + 3 * c), w4 = Vector256.Load(w + 4 * c), w5 = Vector256.Load(w + 5 * c);
+            Vector256<int> w6 = Vector256.Load(w + 6 * c), w7 = Vector256.Load(w + 7 * c), w8 = Vector256.Load(w + 8 * c);
+            var bv = Vector256.Load(bias + j);
+            var scale = Vector256.Load(scales + j);
+            int* p = input + (inputRow + (long)ox0 * g.StrideWidth - g.PadLeft) * c + j;
+            TOut* o = output + (((long)b * g.OutputHeight + oy) * g.OutputWidth + ox0) * c + j;
+            for (int ox = ox0; ox <= ox1; ox++, p += step, o += c)
+            {
+                var acc = bv + Vector256.Load(p) * w0;
+                acc += Vector256.Load(p + dx) * w1;
+                acc += Vector256.Load(p + 2 * dx) * w2;
+                acc += Vector256.Load(p + dy) * w3;
+                acc += Vector256.Load(p + dy + dx) * w4;
+                acc += Vector256.Load(p + dy + 2 * dx) * w5;
+                acc += Vector256.Load(p + 2 * dy) * w6;
+                acc += Vector256.Load(p + 2 * dy + dx) * w7;
+                acc += Vector256.Load(p + 2 * dy + 2 * dx) * w8;
+                Store(acc, scale, lo, hi, zp, o);
+            }
+        }
+    }
+
     /// <summary>(float)acc · scale, clamped to [lo, hi], rounded half to even, + zero point, narrowed to 8 bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Store<TOut>(Vector256<int> acc, float* scale, Vector256<float> lo, Vector256<float> hi, Vector256<int> zp, TOut* dst)
+        where TOut : unmanaged, IBinaryInteger<TOut> => Store(acc, Vector256.Load(scale), lo, hi, zp, dst);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Store<TOut>(Vector256<int> acc, Vector256<float> scale, Vector256<float> lo, Vector256<float> hi, Vector256<int> zp, TOut* dst)
         where TOut : unmanaged, IBinaryInteger<TOut>
     {
-        var v = Vector256.ConvertToSingle(acc) * Vector256.Load(scale);
+        var v = Vector256.ConvertToSingle(acc) * scale;
         v = Vector256.Min(Vector256.Max(v, lo), hi);
         var q = Vector256.ConvertToInt32(Vector256.Round(v)) + zp;
         if (sizeof(TOut) == 1)
