@@ -19,9 +19,11 @@ public class ImageModelAgreementTests(ITestOutputHelper output)
 {
     private static readonly string[] Photos = ["burger.jpg", "cats_and_dogs.jpg", "grace_hopper_224.jpg", "segmentation_input_rotation0.jpg"];
 
+    // mobilenet_v1_0.25 cannot reach 98 %: 8-bit weights alone agree only 60 % (see MobileNetWeightPrecisionTests), bias
+    // correction brings FullInteger to 80.9 % and Int16x8 to 92.6 % in LiteRT.js; the bars are those figures less one image.
     [SkippableTheory]
-    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.MinMax, 80.0)]
-    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.Int16x8, 224, 1001, 16, 17, CalibrationMethod.MinMax, 90.0)]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.MinMax, 79.0)]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.Int16x8, 224, 1001, 16, 17, CalibrationMethod.MinMax, 91.0)]
     [InlineData("deeplabv3_mnv2_257_float.tflite", QuantizationMode.FullInteger, 257, 21, 8, 14, CalibrationMethod.Mse, 98.0)]
     public void Quantized_AgreesWithFloatInLiteRt(string file, QuantizationMode mode, int size, int classes, int calibrationPerPhoto, int evaluationPerPhoto,
         CalibrationMethod method, double target)
