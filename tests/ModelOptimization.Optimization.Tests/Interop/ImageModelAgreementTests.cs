@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace ModelOptimization.Optimization.Tests.Interop;
 
 /// <summary>
-/// FullInteger agreement with the float model in LiteRT.js for mobilenet_v1_0.25_224 (top-1) and deeplabv3 (mask
+/// FullInteger / Int16x8 agreement with the float model in LiteRT.js for mobilenet_v1_0.25_224 (top-1) and deeplabv3 (mask
 /// pixels) over the four sample photos and random crops/flips of them (calibration on other crops). Long (minutes):
 /// runs only with MODELOPT_LONG_TESTS=1; prints the figures.
 /// </summary>
@@ -19,10 +19,13 @@ public class ImageModelAgreementTests(ITestOutputHelper output)
 {
     private static readonly string[] Photos = ["burger.jpg", "cats_and_dogs.jpg", "grace_hopper_224.jpg", "segmentation_input_rotation0.jpg"];
 
+    // mobilenet_v1_0.25 cannot reach 98 %: 8-bit weights alone agree only 60 % (see MobileNetWeightPrecisionTests), bias
+    // correction brings FullInteger to 80.9 % and Int16x8 to 92.6 % in LiteRT.js; the bars are those figures less one image.
     [SkippableTheory]
-    [InlineData("mobilenet_v1_0.25_224_float.tflite", 224, 1001, 16, 17, CalibrationMethod.MinMax, 75.0)]
-    [InlineData("deeplabv3_mnv2_257_float.tflite", 257, 21, 8, 14, CalibrationMethod.Mse, 98.0)]
-    public void FullInteger_AgreesWithFloatInLiteRt(string file, int size, int classes, int calibrationPerPhoto, int evaluationPerPhoto,
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.MinMax, 79.0)]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.Int16x8, 224, 1001, 16, 17, CalibrationMethod.MinMax, 91.0)]
+    [InlineData("deeplabv3_mnv2_257_float.tflite", QuantizationMode.FullInteger, 257, 21, 8, 14, CalibrationMethod.Mse, 98.0)]
+    public void Quantized_AgreesWithFloatInLiteRt(string file, QuantizationMode mode, int size, int classes, int calibrationPerPhoto, int evaluationPerPhoto,
         CalibrationMethod method, double target)
     {
         Skip.If(Environment.GetEnvironmentVariable("MODELOPT_LONG_TESTS") != "1", "Long test: set MODELOPT_LONG_TESTS=1.");
@@ -32,7 +35,7 @@ public class ImageModelAgreementTests(ITestOutputHelper output)
         var evaluation = Variants(size, evaluationPerPhoto, seed: 0);
         var q = ModelQuantizer.Quantize(model, new QuantizationOptions
         {
-            Mode = QuantizationMode.FullInteger,
+            Mode = mode,
             CalibrationData = new InMemoryDataset(calibration.Select(x => new Array[] { x }).ToList()),
             Calibration = new CalibrationOptions { Method = method },
         }).Model;
@@ -56,7 +59,7 @@ public class ImageModelAgreementTests(ITestOutputHelper output)
         }
 
         agreement = 100 * agreement / evaluation.Count;
-        output.WriteLine($"{file} FullInteger ({method}, bias correction): {agreement:F2} % agreement over {evaluation.Count} images; "
+        output.WriteLine($"{file} {mode} ({method}, bias correction): {agreement:F2} % agreement over {evaluation.Count} images; "
             + $"{new FileInfo(floatPath).Length / (double)new FileInfo(quantPath).Length:F2}x smaller");
         Assert.True(agreement >= target, $"agreement {agreement:F2} % < {target} %");
     }
@@ -69,7 +72,7 @@ public class ImageModelAgreementTests(ITestOutputHelper output)
     }
 
     /// <summary>Per photo: the whole photo (seed 0 only) and random crops (50–100 % per side) with random flips, resized, in [−1, 1].</summary>
-    private static List<float[]> Variants(int size, int perPhoto, int seed)
+    internal static List<float[]> Variants(int size, int perPhoto, int seed)
     {
         var rng = new Random(seed);
         var list = new List<float[]>();
