@@ -24,6 +24,7 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
 {
     private const int ProgressId = 40;
     private QuantizationOptions _options = new();
+    private ModelOptimizationException? _tfliteOptionsInvalid; // SavedModels are checked on their own
 
     /// <summary>The float model to quantize.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -125,7 +126,7 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
         }
         catch (ModelOptimizationException ex)
         {
-            ThrowModelError(ex);
+            _tfliteOptionsInvalid = ex;
         }
 
         if (IsBound(nameof(ComputeType)) && Mode != QuantizationMode.DynamicRange)
@@ -150,6 +151,7 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
             return;
         }
 
+        if (_tfliteOptionsInvalid is not null) ThrowModelError(_tfliteOptionsInvalid);
         if (IsBound(nameof(ComputeType)))
         {
             WriteModelError(InvalidCombination($"-ComputeType applies to SavedModels only; '{model.Name}' is a {model.Format} model.",
