@@ -45,7 +45,8 @@ public static class ModelIO
     /// <summary>
     /// Writes <paramref name="model"/> to <paramref name="path"/> in <paramref name="format"/> through a temporary
     /// sibling (file or folder) that is moved into place when complete; an existing target is replaced, so callers
-    /// check for it first. A SavedModel is written as a SavedModel folder.
+    /// check for it first. A SavedModel is written as a SavedModel folder, with its edited graph when a transformation
+    /// (e.g. TensorFlow weight quantization) changed it.
     /// </summary>
     public static void Export(Model model, string path, ModelFormat format, TfliteWriteOptions? options)
     {
@@ -59,7 +60,8 @@ public static class ModelIO
                 TfliteWriter.WriteFile(tflite, path, options);
                 return;
             case ModelFormat.SavedModel when model.Format == ModelFormat.SavedModel:
-                SavedModel.SavedModelWriter.Write(model, path, new SavedModel.SavedModelWriteOptions { Overwrite = true },
+                // The graph writer also writes graph edits (a quantized model); an unchanged model is written as read.
+                SavedModel.Conversion.SavedModelGraphWriter.Write(model, path, new SavedModel.SavedModelWriteOptions { Overwrite = true },
                     options?.CancellationToken ?? default);
                 return;
             default:

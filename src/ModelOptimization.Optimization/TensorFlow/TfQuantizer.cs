@@ -55,8 +55,9 @@ public static class TfQuantizer
         var graph = result.TensorFlowGraph!;
         var plan = options.Plan ?? savedModel.Plan;
         var rewriter = new TfWeightRewriter(graph, options.FunctionCaptures);
-        var floats = graph.Variables.Where(v => TfDataTypeInfo.BaseType(v.DataType) == TfDataType.Float && !v.IsTrainingState).ToList();
+        var floats = FloatWeights(graph);
         var uses = floats.ToDictionary(v => v, rewriter.Analyze);
+        var layerRefs = LayerRefs(floats, uses);
 
         // A function argument that receives two different variables cannot hold one variable's scales.
         var bound = new Dictionary<(string, int), HashSet<TfVariable>>();
@@ -82,7 +83,7 @@ public static class TfQuantizer
             else if (u.Blockers.Count > 0) reason = u.Blockers[0];
             else if (u.Bindings.FirstOrDefault(b => bound[b].Count > 1) is var (fn, arg) && fn is not null)
                 reason = $"argument {arg} of function '{fn}' also receives another variable";
-            else if (Excluded(plan, v, u) is { } rule) reason = $"excluded by the plan ({rule})";
+            else if (Excluded(plan, v, u, layerRefs) is { } rule) reason = $"excluded by the plan ({rule})";
 
             var shape = v.Shape.Dimensions?.ToArray() ?? [];
             if (reason is not null)
@@ -113,7 +114,53 @@ public static class TfQuantizer
         return new TfQuantizationResult(result, reports);
     }
 
-    private static string? Excluded(QuantizationPlan plan, TfVariable v, TfWeightRewriter.Uses uses)
+    /// <summary>
+    /// The layers of <paramref name="savedModel"/>'s graph that exclusion rules match (besides the variables
+    /// themselves, op type <c>Variable</c>): every node the signatures run that computes with a float model variable,
+    /// once per node name and op type, numbered in order. Pass the same <paramref name="functionCaptures"/> as to
+    /// <see cref="Quantize"/>.
+    /// </summary>
+    public static IReadOnlyList<TfLayer> Layers(Model savedModel, IReadOnlyDictionary<string, IReadOnlyList<string>>? functionCaptures = null)
+    {
+        ArgumentNullException.ThrowIfNull(savedModel);
+        if (savedModel.TensorFlowGraph is not { } graph) return [];
+        var rewriter = new TfWeightRewriter(graph, functionCaptures);
+        var floats = FloatWeights(graph);
+        var uses = floats.ToDictionary(v => v, rewriter.Analyze);
+        var refs = LayerRefs(floats, uses);
+        var variables = new Dictionary<(string, string), List<TfVariable>>();
+        foreach (var v in floats)
+        {
+            foreach (var key in InferenceLayers(uses[v]))
+            {
+                if (!variables.TryGetValue(key, out var list)) variables[key] = list = [];
+                if (!list.Contains(v)) list.Add(v);
+            }
+        }
+
+        return refs.Values.OrderBy(r => r.Index)
+            .Select(r => new TfLayer(r, variables[(r.Name, r.OpType)].Select(v => v.Name).ToArray(), variables[(r.Name, r.OpType)].Sum(v => v.ElementCount)))
+            .ToArray();
+    }
+
+    private static List<TfVariable> FloatWeights(TfGraph graph)
+        => graph.Variables.Where(v => TfDataTypeInfo.BaseType(v.DataType) == TfDataType.Float && !v.IsTrainingState).ToList();
+
+    private static IEnumerable<(string Name, string Op)> InferenceLayers(TfWeightRewriter.Uses uses)
+        => uses.Compute.Where(s => s.IsInference && s.Node is not null).Select(s => (s.Node!.Name, s.Node.Op)).Distinct();
+
+    private static Dictionary<(string, string), LayerRef> LayerRefs(List<TfVariable> floats, Dictionary<TfVariable, TfWeightRewriter.Uses> uses)
+    {
+        var refs = new Dictionary<(string, string), LayerRef>();
+        foreach (var v in floats)
+        {
+            foreach (var (name, op) in InferenceLayers(uses[v])) refs.TryAdd((name, op), new LayerRef(0, refs.Count, name, op));
+        }
+
+        return refs;
+    }
+
+    private static string? Excluded(QuantizationPlan plan, TfVariable v, TfWeightRewriter.Uses uses, Dictionary<(string, string), LayerRef> layers)
     {
         foreach (var name in new[] { v.Name, v.VariableName, v.NodeName }.OfType<string>().Distinct())
         {
@@ -121,10 +168,9 @@ public static class TfQuantizer
             if (d.Excluded) return d.Rule?.ToString() ?? "excluded";
         }
 
-        foreach (var site in uses.Compute.Where(s => s.IsInference && s.Node is not null))
+        foreach (var key in InferenceLayers(uses))
         {
-            int index = site.Context.Nodes.IndexOf(site.Node!);
-            var d = plan.Decide(new LayerRef(0, index, site.Node!.Name, site.Node.Op));
+            var d = plan.Decide(layers[key]);
             if (d.Excluded) return d.Rule?.ToString() ?? "excluded";
         }
 

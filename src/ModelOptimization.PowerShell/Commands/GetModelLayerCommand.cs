@@ -5,12 +5,16 @@ namespace ModelOptimization.PowerShell.Commands;
 using ModelOptimization.Core.Errors;
 using ModelOptimization.Core.Graph;
 using ModelOptimization.Core.Quantization;
+using ModelOptimization.Formats.SavedModel.Conversion;
+using ModelOptimization.Optimization.TensorFlow;
 using ModelOptimization.PowerShell.Completion;
 using ModelOptimization.PowerShell.Model;
 
 /// <summary>
 /// <c>Get-ModelLayer</c>: writes one object per operator of a model — its name (first output tensor, as AI Edge
-/// Quantizer names layers), op type, tensors, weight count and the quantization plan's decision for it.
+/// Quantizer names layers), op type, tensors, weight count and the quantization plan's decision for it. The layers
+/// of a SavedModel are the TensorFlow nodes its signatures run that compute with a float variable (node name, TF op
+/// type such as MatMul or Conv2D; no tensors listed).
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ModelLayer")]
 [OutputType(typeof(ModelLayer))]
@@ -44,23 +48,23 @@ public sealed class GetModelLayerCommand : ModelCmdletBase
     {
         ThrowIfStopping();
         var model = InputObject;
-        if (model.Subgraphs.Count == 0 && model.TensorFlowGraph is not null)
-        {
-            WriteWarning($"Model '{model.Name}' is a SavedModel: its TensorFlow graph has no TFLite layers to list.");
-        }
-
+        bool savedModel = model.Format == ModelFormat.SavedModel;
+        int subgraphs = savedModel ? 1 : model.Subgraphs.Count;
         bool bySubgraph = MyInvocation.BoundParameters.ContainsKey(nameof(Subgraph));
-        if (bySubgraph && Subgraph >= model.Subgraphs.Count)
+        if (bySubgraph && Subgraph >= subgraphs)
         {
             WriteModelError(new ModelOptimizationException(ErrorIds.LayerNotFound, ErrorKind.ObjectNotFound,
-                $"Model '{model.Name}' has no subgraph {Subgraph} (it has {model.Subgraphs.Count}).", Subgraph,
-                $"Use -Subgraph 0..{model.Subgraphs.Count - 1}."), Subgraph);
+                $"Model '{model.Name}' has no subgraph {Subgraph} (it has {subgraphs}).", Subgraph,
+                $"Use -Subgraph 0..{subgraphs - 1}."), Subgraph);
             return;
         }
 
+        var tfLayers = savedModel ? TfQuantizer.Layers(model, SavedModelFunctionCaptures.Of(model)).ToDictionary(l => l.Layer) : null;
+        var all = tfLayers is not null ? tfLayers.Keys : LayerRef.All(model);
+
         var names = Name?.Select(n => new NameFilter(n)).ToArray();
         var opTypes = OpType?.Select(t => Wildcard.ToRegex(t)).ToArray();
-        foreach (var layer in LayerRef.All(model))
+        foreach (var layer in all)
         {
             if (bySubgraph && layer.Subgraph != Subgraph) continue;
             if (names is not null)
@@ -75,7 +79,7 @@ public sealed class GetModelLayerCommand : ModelCmdletBase
             }
 
             if (opTypes is not null && !opTypes.Any(r => r.IsMatch(layer.OpType))) continue;
-            WriteObject(ModelLayer.Of(model, layer));
+            WriteObject(tfLayers is not null ? OfTensorFlow(model, tfLayers[layer]) : ModelLayer.Of(model, layer));
         }
 
         foreach (var n in names ?? [])
@@ -86,5 +90,29 @@ public sealed class GetModelLayerCommand : ModelCmdletBase
                 $"Cannot find a layer named '{n.Pattern}' in {where}.", n.Pattern,
                 "List the layer names with Get-ModelLayer (tab completion offers them); a layer is named by its first output tensor."), n.Pattern);
         }
+    }
+
+    /// <summary>A SavedModel layer; the plan excludes it by its own name or op type, or by one of its variables.</summary>
+    private static ModelLayer OfTensorFlow(Model model, TfLayer layer)
+    {
+        var decision = model.Plan.Decide(layer.Layer);
+        foreach (string v in layer.Variables)
+        {
+            if (decision.Excluded) break;
+            var byVariable = model.Plan.Decide(new LayerRef(0, -1, v, "Variable"));
+            if (byVariable.Excluded) decision = byVariable;
+        }
+
+        return new ModelLayer
+        {
+            Index = layer.Layer.Index,
+            Name = layer.Layer.Name,
+            OpType = layer.Layer.OpType,
+            ParameterCount = layer.ParameterCount,
+            Decision = decision.ToString(),
+            DecisionRule = decision.Rule,
+            Layer = layer.Layer,
+            Model = model,
+        };
     }
 }

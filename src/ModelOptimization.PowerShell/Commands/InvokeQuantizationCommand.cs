@@ -6,13 +6,17 @@ using ModelOptimization.Core.Data;
 using ModelOptimization.Core.Errors;
 using ModelOptimization.Core.Graph;
 using ModelOptimization.Formats.Datasets;
+using ModelOptimization.Formats.SavedModel.Conversion;
 using ModelOptimization.Optimization.Calibration;
 using ModelOptimization.Optimization.Quantization;
+using ModelOptimization.Optimization.TensorFlow;
 
 /// <summary>
 /// <c>Invoke-Quantization</c>: post-training quantization. Writes a new model per input (its <c>Source</c> is the
 /// input model, which is not changed) that carries the per-layer report (<c>QuantizationReport</c>) and the
-/// calibration statistics used (<c>CalibrationStatistics</c>) as note properties.
+/// calibration statistics used (<c>CalibrationStatistics</c>) as note properties. A SavedModel is quantized in its
+/// TensorFlow graph (-Mode DynamicRange only: int8 weights, <c>TfQuantizer</c>); its note property
+/// <c>QuantizationReport</c> holds one <c>TfWeightReport</c> per float variable.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "Quantization")]
 [OutputType(typeof(Model))]
@@ -20,6 +24,7 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
 {
     private const int ProgressId = 40;
     private QuantizationOptions _options = new();
+    private ModelOptimizationException? _tfliteOptionsInvalid; // SavedModels are checked on their own
 
     /// <summary>The float model to quantize.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
@@ -84,6 +89,10 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
     [Parameter]
     public SwitchParameter NoBiasCorrection { get; set; }
 
+    /// <summary>SavedModels only: the type int8 weights are dequantized to at run time (default Float32).</summary>
+    [Parameter]
+    public TfComputeType ComputeType { get; set; } = TfComputeType.Float32;
+
     /// <summary>Fail (OperatorNotQuantizable) instead of leaving an op float.</summary>
     [Parameter]
     public SwitchParameter Strict { get; set; }
@@ -117,7 +126,13 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
         }
         catch (ModelOptimizationException ex)
         {
-            ThrowModelError(ex);
+            _tfliteOptionsInvalid = ex;
+        }
+
+        if (IsBound(nameof(ComputeType)) && Mode != QuantizationMode.DynamicRange)
+        {
+            ThrowModelError(InvalidCombination($"-ComputeType applies to -Mode DynamicRange of a SavedModel only, not to -Mode {Mode}.",
+                "Drop -ComputeType, or use -Mode DynamicRange on a SavedModel.", ComputeType));
         }
 
         if (CalibrationData is not null && !QuantizationOptions.NeedsCalibration(Mode))
@@ -130,6 +145,20 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
     {
         ThrowIfStopping();
         var model = InputObject;
+        if (model.Format == ModelFormat.SavedModel)
+        {
+            QuantizeSavedModel(model);
+            return;
+        }
+
+        if (_tfliteOptionsInvalid is not null) ThrowModelError(_tfliteOptionsInvalid);
+        if (IsBound(nameof(ComputeType)))
+        {
+            WriteModelError(InvalidCombination($"-ComputeType applies to SavedModels only; '{model.Name}' is a {model.Format} model.",
+                "Drop -ComputeType (TFLite dynamic-range kernels compute in float32).", model), model);
+            return;
+        }
+
         var options = _options;
         if (CalibrationData is not null && options.Statistics is null)
         {
@@ -175,4 +204,54 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
         WriteVerbose($"'{result.Model.Name}': {result}.");
         WriteObject(output);
     }
+
+    /// <summary>Dynamic-range quantization of a SavedModel's TensorFlow graph (int8 variables, dequantized at run time).</summary>
+    private void QuantizeSavedModel(Model model)
+    {
+        if (Mode != QuantizationMode.DynamicRange)
+        {
+            WriteModelError(InvalidCombination(
+                $"Model '{model.Name}' is a SavedModel: its TensorFlow graph can be quantized with -Mode DynamicRange only, not {Mode}.",
+                "Use -Mode DynamicRange, or convert it first: Export-Model -Format Tflite, then Import-Model the .tflite and quantize that.", model), model);
+            return;
+        }
+
+        var unused = new[] { nameof(WeightBits), nameof(BlockSize), nameof(InputType), nameof(OutputType), nameof(CalibrationData),
+            nameof(CalibrationStatistics), nameof(NoBiasCorrection), nameof(Strict) }.Where(IsBound).ToArray();
+        if (unused.Length > 0 || Granularity is not (WeightGranularity.PerChannel or WeightGranularity.PerTensor))
+        {
+            string what = unused.Length > 0 ? string.Join(", ", unused.Select(p => "-" + p)) : $"-Granularity {Granularity}";
+            WriteModelError(InvalidCombination($"{what}: not available for SavedModel '{model.Name}' (TensorFlow dynamic-range quantization).",
+                "For a SavedModel use -Granularity PerChannel|PerTensor, -ComputeType and -MinWeightElements only.", model), model);
+            return;
+        }
+
+        var tfOptions = new TfQuantizationOptions
+        {
+            ComputeType = ComputeType,
+            Granularity = Granularity,
+            FunctionCaptures = SavedModelFunctionCaptures.Of(model),
+        };
+        if (IsBound(nameof(MinWeightElements))) tfOptions = tfOptions with { MinWeightElements = MinWeightElements };
+
+        WriteVerbose($"Quantizing the TensorFlow graph of SavedModel '{model.Name}' (DynamicRange, {ComputeType} compute, {Granularity}).");
+        TfQuantizationResult result;
+        try
+        {
+            result = TfQuantizer.Quantize(model, tfOptions);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteModelError(ex, model, ErrorIds.ParameterCombinationInvalid, ErrorCategory.InvalidOperation);
+            return;
+        }
+
+        foreach (var w in result.Weights) WriteVerbose($"{w} — {w.BytesBefore:N0} → {w.BytesAfter:N0} bytes.");
+        var output = PSObject.AsPSObject(result.Model);
+        output.Properties.Add(new PSNoteProperty("QuantizationReport", result.Weights.ToArray()));
+        WriteVerbose($"'{result.Model.Name}': {result.Model.Transform}; float variables {result.CompressionRatio:0.00}× smaller.");
+        WriteObject(output);
+    }
+
+    private bool IsBound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 }

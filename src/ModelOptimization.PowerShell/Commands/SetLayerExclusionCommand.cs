@@ -6,13 +6,18 @@ namespace ModelOptimization.PowerShell.Commands;
 using ModelOptimization.Core.Errors;
 using ModelOptimization.Core.Graph;
 using ModelOptimization.Core.Quantization;
+using ModelOptimization.Core.TensorFlow;
+using ModelOptimization.Formats.SavedModel.Conversion;
+using ModelOptimization.Optimization.TensorFlow;
 using ModelOptimization.Optimization.Quantization;
 using ModelOptimization.PowerShell.Completion;
 
 /// <summary>
 /// <c>Set-LayerExclusion</c>: adds a rule to the model's quantization plan — layers it matches stay float
 /// (or, with -Include, are quantized, optionally with their own -Mode). Changes the plan of the given model object
-/// and writes nothing unless -PassThru.
+/// and writes nothing unless -PassThru. On a SavedModel the rules match the TensorFlow nodes that compute with a
+/// weight (node names, TF op types such as MatMul or Conv2D) and the weights themselves (checkpoint key or variable
+/// name, op type Variable).
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "LayerExclusion", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Model))]
@@ -101,7 +106,7 @@ public sealed class SetLayerExclusionCommand : ModelCmdletBase
     {
         ThrowIfStopping();
         var model = InputObject;
-        var layers = LayerRef.All(model).ToList();
+        var layers = LayersOf(model);
         int? subgraph = MyInvocation.BoundParameters.ContainsKey(nameof(Subgraph)) ? Subgraph : null;
 
         // Literal selectors must name something in this model; wildcards and patterns may match nothing (a warning).
@@ -157,6 +162,22 @@ public sealed class SetLayerExclusionCommand : ModelCmdletBase
         }
 
         if (PassThru) WriteObject(model);
+    }
+
+    /// <summary>The layers rules can match: the operators of a TFLite model; the weight layers and weights of a SavedModel.</summary>
+    private static List<LayerRef> LayersOf(Model model)
+    {
+        if (model.Format != ModelFormat.SavedModel || model.TensorFlowGraph is not { } graph) return LayerRef.All(model).ToList();
+        var layers = TfQuantizer.Layers(model, SavedModelFunctionCaptures.Of(model)).Select(l => l.Layer).ToList();
+        foreach (var v in graph.Variables.Where(v => TfDataTypeInfo.BaseType(v.DataType) == TfDataType.Float && !v.IsTrainingState))
+        {
+            foreach (string name in new[] { v.Name, v.VariableName, v.NodeName }.OfType<string>().Distinct())
+            {
+                layers.Add(new LayerRef(0, -1, name, "Variable"));
+            }
+        }
+
+        return layers;
     }
 
     private static ModelOptimizationException NotFound(string message, object target)

@@ -4,6 +4,7 @@
         'Export-Model writes the model it is given to -Path. The output is first written to a temporary file beside the target and then moved into place, so a failure (a full disk, Ctrl+C) never leaves half a file and never damages an existing one.'
         'The format is -Format when given; otherwise TFLite for a path ending in .tflite, and the model''s own format for any other path. -BufferLayout chooses where a TFLite file keeps its weights: inside the FlatBuffer (Inline), after it (External, the layout TFLite uses for models over 2 GB), or whichever fits (Auto, the default).'
         'An existing file or folder is not overwritten unless -Force is given (OutputFileExists); this includes the file the model was read from. -WhatIf shows what would be written and writes nothing; -Confirm asks first. -PassThru writes the FileInfo (or DirectoryInfo) of the output, which can be piped to Import-Model.'
+        'A SavedModel that a transformation changed (for example Invoke-Quantization -Mode DynamicRange, which makes weights int8 and adds Cast and Mul nodes) is written with its edited graph in saved_model.pb and the new variables in the checkpoint; the folder imports again and runs in TensorFlow. An unchanged SavedModel is written byte for byte as it was read. Training ops and optimizer slot variables of a TF1 graph are kept as they were.'
     )
     Parameters  = @{
         InputObject  = 'The model to write, usually from Import-Model through the pipeline. Each model in the pipeline is written to -Path in turn.'

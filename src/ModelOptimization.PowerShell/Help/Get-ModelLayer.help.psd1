@@ -5,6 +5,7 @@
         'A layer is named by its first output tensor, as AI Edge Quantizer names layers in its recipes, so the names shown here are the names that selective quantization rules match.'
         'Decision is Quantize, Float, or a mode set by a plan rule (for example Int16x8); DecisionRule is the plan rule that decided, or empty when no rule matches and the default applies.'
         '-Name, -OpType and -Subgraph filter the layers. Names and op types accept wildcards and are case-insensitive; a -Name without wildcards that matches no layer is reported as a LayerNotFound error. Tab completion offers the layer names of the model given to -InputObject and every TFLite op type.'
+        'For a SavedModel the layers are the TensorFlow nodes its signatures run that compute with a float weight (a variable): Name is the node name, OpType the TensorFlow op (MatMul, Conv2D, BiasAdd, ...), ParameterCount the elements of the weights the node reads, and Decision what Invoke-Quantization -Mode DynamicRange will do with them (Float when a rule excludes the layer or one of its weights). Such layers have subgraph 0, version 0 and no tensors listed.'
     )
     Parameters  = @{
         InputObject = 'The model whose layers to list, usually from Import-Model through the pipeline.'

@@ -5,6 +5,7 @@
         'Rules are ordered; for each layer the last rule that matches decides (as in AI Edge Quantizer recipes). -Include adds a rule that quantizes the layers it matches (undoing a broader exclusion), and -Mode gives them their own mode, for example one layer in Int16x8 inside a FullInteger model.'
         'Like every Set-* command of the module it changes the plan of the given model and writes nothing unless -PassThru. The plan is not part of the model file: save it with Export-QuantizationRecipe.'
         'A -Name without wildcards that names no layer, an -OpType the model does not use and an -Index it does not have are LayerNotFound errors (nothing is added); a wildcard or -Pattern that matches nothing is a warning.'
+        'On a SavedModel (Import-Model of a SavedModel folder) the layers are the TensorFlow nodes its signatures run that compute with a float weight, as Get-ModelLayer lists them: -Name and -Pattern match node names (for example MatMul_1 or model/dense_1/MatMul), -OpType matches TensorFlow op names (MatMul, Conv2D, DepthwiseConv2dNative, BiasAdd ...), -Index the position Get-ModelLayer shows. A rule may also name a weight itself by its checkpoint key or variable name (op type Variable). Invoke-Quantization -Mode DynamicRange keeps every weight float that an excluded layer reads; the report gives the rule.'
     )
     Parameters  = @{
         InputObject = 'The model whose plan gets the rule; usually from Import-Model through the pipeline.'

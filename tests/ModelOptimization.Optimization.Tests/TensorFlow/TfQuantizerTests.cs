@@ -199,4 +199,31 @@ public sealed class TfQuantizerTests(ITestOutputHelper output)
         ex = Assert.Throws<ModelOptimizationException>(() => TfQuantizer.Quantize(new Model { Name = "tflite" }));
         Assert.Equal(ErrorIds.UnsupportedModelFormat, ex.ErrorId);
     }
+
+    [SkippableFact]
+    public void Layers_Tf1ConvNet_ConvAndMatMulNodesWithTheirVariables()
+    {
+        var sm = TensorFlowTestData.ReadSavedModel("mnist_conv_tf1");
+        var layers = TfQuantizer.Layers(sm, SavedModelFunctionCaptures.Of(sm));
+        Assert.Equal(Enumerable.Range(0, layers.Count), layers.Select(l => l.Layer.Index));
+        Assert.Equal(["Conv2D", "Conv2D_1", "Conv2D_2"], layers.Where(l => l.Layer.OpType == "Conv2D").Select(l => l.Layer.Name));
+        var fc = Assert.Single(layers, l => l.Layer.Name == "MatMul");
+        Assert.Equal(["Variable_6"], fc.Variables);
+        Assert.Equal(1176 * 200, fc.ParameterCount);
+        Assert.DoesNotContain(layers, l => l.Layer.OpType.StartsWith("Apply", StringComparison.Ordinal)); // training ops are no layers
+    }
+
+    [SkippableFact]
+    public void Quantize_PlanExcludesByOpTypeAndIndexOfLayers_ThoseWeightsStayFloat()
+    {
+        var sm = TensorFlowTestData.ReadSavedModel("mnist_conv_tf1");
+        var layers = TfQuantizer.Layers(sm);
+        int fc2 = layers.Single(l => l.Layer.Name == "MatMul_1").Layer.Index;
+        var result = TfQuantizer.Quantize(sm, new TfQuantizationOptions
+        {
+            Plan = new QuantizationPlan { Rules = [new LayerRule { OpType = ["conv2d"] }, new LayerRule { Index = [fc2] }] },
+        });
+        Assert.Equal(["Variable_6"], result.Weights.Where(w => w.Quantized).Select(w => w.Variable));
+        Assert.Contains("excluded by the plan", result.Weights.Single(w => w.Variable == "Variable_8").Reason);
+    }
 }
