@@ -121,7 +121,9 @@ public static partial class QuantizationDebugger
         return matches;
     }
 
-    internal static bool IsConversion(string opType) => opType is nameof(BuiltinOperator.QUANTIZE) or nameof(BuiltinOperator.DEQUANTIZE);
+    /// <summary>Ops the quantizer inserts to convert between types (CAST: bfloat16 weights are widened by one).</summary>
+    internal static bool IsConversion(string opType)
+        => opType is nameof(BuiltinOperator.QUANTIZE) or nameof(BuiltinOperator.DEQUANTIZE) or nameof(BuiltinOperator.CAST);
 
     internal static int[] Producers(Subgraph g)
     {
@@ -152,11 +154,21 @@ public static partial class QuantizationDebugger
             if (tensor.Type != TensorType.Float32 && tensor.Quantization is { IsQuantized: true }) return true;
             if (tensor.Type is TensorType.Float16 or TensorType.BFloat16) return true;
             int p = producer[t];
-            if (p >= 0 && model.CodeOf(g.Operators[p]).Op == BuiltinOperator.DEQUANTIZE && g.Operators[p].Inputs is [var src, ..] && src >= 0
-                && model.IsConstant(g.Tensors[src]))
-            {
-                return true;
-            }
+            if (p >= 0 && ConstantChain(model, g, t, producer)) return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>True when tensor t is made from constants by conversions only (DEQUANTIZE/CAST of weights).</summary>
+    private static bool ConstantChain(Model model, Subgraph g, int t, int[] producer)
+    {
+        for (int depth = 0; depth < 4; depth++)
+        {
+            int p = producer[t];
+            if (p < 0 || !IsConversion(model.CodeOf(g.Operators[p]).Name) || g.Operators[p].Inputs is not [var src, ..] || src < 0) return false;
+            if (model.IsConstant(g.Tensors[src])) return true;
+            t = src;
         }
 
         return false;

@@ -126,14 +126,17 @@ public static partial class QuantizationDebugger
     }
 
     /// <summary>
-    /// The layers worth excluding, in graph order: RmseOverScale above <paramref name="threshold"/>, or, for layers
-    /// without an output scale (RmseOverScale NaN), SqnrDb below <paramref name="minSqnrDb"/>.
+    /// The layers worth excluding, in graph order: RmseOverScale above <paramref name="threshold"/> for 8-bit
+    /// outputs, or, for layers without an 8-bit output scale (float outputs of hybrid/weight-only/float16 layers, and
+    /// int16 outputs, whose tiny scale makes RMSE/scale large even when the error is small), SqnrDb below
+    /// <paramref name="minSqnrDb"/>.
     /// </summary>
     public static IEnumerable<LayerErrorRecord> SuggestExclusions(IEnumerable<LayerErrorRecord> layers, double threshold = DefaultRmseOverScaleThreshold,
         double minSqnrDb = DefaultMinSqnrDb)
     {
         ArgumentNullException.ThrowIfNull(layers);
-        return layers.Where(l => double.IsNaN(l.RmseOverScale) ? l.SqnrDb < minSqnrDb : l.RmseOverScale > threshold).OrderBy(l => l.LayerIndex);
+        return layers.Where(l => double.IsNaN(l.RmseOverScale) || l.OutputType is "int16" ? l.SqnrDb < minSqnrDb : l.RmseOverScale > threshold)
+            .OrderBy(l => l.LayerIndex);
     }
 
     /// <summary>The quantized constant weight of an op (the source of a DEQUANTIZE'd constant too); biases skipped.</summary>
@@ -144,8 +147,8 @@ public static partial class QuantizationDebugger
         {
             if (input < 0) continue;
             int t = input;
-            if (!model.IsConstant(g.Tensors[t]) && producer(t) is int p and >= 0 && model.CodeOf(g.Operators[p]).Op == BuiltinOperator.DEQUANTIZE
-                && g.Operators[p].Inputs is [var src, ..] && src >= 0)
+            for (int depth = 0; depth < 4 && !model.IsConstant(g.Tensors[t]) && producer(t) is int p and >= 0
+                 && IsConversion(model.CodeOf(g.Operators[p]).Name) && g.Operators[p].Inputs is [var src, ..] && src >= 0; depth++)
             {
                 t = src;
             }
