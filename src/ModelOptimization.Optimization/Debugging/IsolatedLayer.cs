@@ -25,7 +25,7 @@ internal sealed class IsolatedLayer
     /// Where a mini-model input comes from: <see cref="ReferenceTensor"/> of the float run, or (no float twin)
     /// <see cref="QuantizedTensor"/> of the quantized run.
     /// </summary>
-    private sealed record Feed(int MiniInput, int ReferenceTensor, int QuantizedTensor, TensorType Type, QuantizationParameters? Quantization);
+    private sealed record Feed(int MiniInput, int ReferenceTensor, bool ReferenceIsFloat, int QuantizedTensor, TensorType Type, QuantizationParameters? Quantization);
 
     public static IsolatedLayer[] BuildAll(Model quantized, Model reference, IReadOnlyList<LayerMatch> all, IReadOnlyList<LayerMatch> layers,
         int threads, CancellationToken cancellationToken)
@@ -45,13 +45,25 @@ internal sealed class IsolatedLayer
     }
 
     /// <summary>Runs the op on the values of one sample (both full runs have been invoked) and returns its first output.</summary>
-    public TensorValue Run(Interpreter reference, Interpreter quantized)
+    /// <remarks><paramref name="referenceFloats"/> gives a float tensor of the reference run (cached per sample by the caller).</remarks>
+    public TensorValue Run(Func<int, float[]> referenceFloats, Interpreter reference, Interpreter quantized)
     {
         for (int i = 0; i < _feeds.Length; i++)
         {
             var f = _feeds[i];
-            var value = f.ReferenceTensor >= 0 ? reference.GetTensor(f.ReferenceTensor) : quantized.GetTensor(f.QuantizedTensor);
-            var data = value.DataType == f.Type ? value.Data : QuantizationDebugger.ToType(value.ToFloats(), f.Type, f.Quantization);
+            Array data;
+            if (f.ReferenceTensor >= 0 && f.ReferenceIsFloat)
+            {
+                var values = referenceFloats(f.ReferenceTensor);
+                data = f.Type == TensorType.Float32 ? values : QuantizationDebugger.ToType(values, f.Type, f.Quantization);
+            }
+            else
+            {
+                var value = f.ReferenceTensor >= 0 ? reference.GetTensor(f.ReferenceTensor) : quantized.GetTensor(f.QuantizedTensor);
+                float[]? scratch = null;
+                data = value.DataType == f.Type ? value.Data : QuantizationDebugger.ToType(QuantizationDebugger.Dequantize(value, ref scratch), f.Type, f.Quantization);
+            }
+
             _run.SetInput(i, data);
         }
 
@@ -157,8 +169,7 @@ internal sealed class IsolatedLayer
             Storage = quantized.Storage,
         };
         var run = Interpreter.Create(model, new InterpreterOptions { ThreadCount = threads, CancellationToken = cancellationToken });
-        var feeds = inputs.Select((t, i) => new Feed(i, toReference[t], t, qg.Tensors[t].Type, qg.Tensors[t].Quantization)).ToArray();
-        _ = rg;
+        var feeds = inputs.Select((t, i) => new Feed(i, toReference[t], toReference[t] >= 0 && rg.Tensors[toReference[t]].Type == TensorType.Float32, t, qg.Tensors[t].Type, qg.Tensors[t].Quantization)).ToArray();
         return new IsolatedLayer(run, feeds);
     }
 }

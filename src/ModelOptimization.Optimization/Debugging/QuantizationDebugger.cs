@@ -57,6 +57,13 @@ public static partial class QuantizationDebugger
         var buffers = new float[]?[layers.Count];
         var outputs = Enumerable.Range(0, rg.Outputs.Length).Select(i => new OutputAccumulator(reference, i)).ToArray();
         int samples = 0;
+        var referenceValues = new Dictionary<int, float[]>();
+        float[] Reference(int t)
+        {
+            if (!referenceValues.TryGetValue(t, out var v)) referenceValues[t] = v = (float[])refRun.GetTensor(t).Data;
+            return v;
+        }
+
         foreach (var sample in data.GetSamples(cancellationToken))
         {
             if (options.MaxSamples is int max && samples >= max) break;
@@ -65,17 +72,18 @@ public static partial class QuantizationDebugger
             SetInputs(qRun, sample, data.Name);
             refRun.Invoke();
             qRun.Invoke();
+            referenceValues.Clear();
             for (int l = 0; l < layers.Count; l++)
             {
-                var f = (float[])refRun.GetTensor(layers[l].ReferenceTensor).Data;
-                var q = minis is null ? qRun.GetTensor(layers[l].QuantizedTensor) : minis[l].Run(refRun, qRun);
+                var f = Reference(layers[l].ReferenceTensor);
+                var q = minis is null ? qRun.GetTensor(layers[l].QuantizedTensor) : minis[l].Run(Reference, refRun, qRun);
                 accs[l].Add(f, Dequantize(q, ref buffers[l]));
             }
 
             for (int o = 0; o < outputs.Length; o++)
             {
-                float[]? scratch = null;
-                outputs[o].Add(refRun.GetOutput(o).ToFloats(), Dequantize(qRun.GetOutput(o), ref scratch));
+                float[]? a = null, b = null;
+                outputs[o].Add(Dequantize(refRun.GetOutput(o), ref a), Dequantize(qRun.GetOutput(o), ref b));
             }
 
             samples++;
@@ -182,33 +190,35 @@ public static partial class QuantizationDebugger
         for (int i = 0; i < sample.Length; i++) run.SetInput(i, ToType(sample[i], run.Inputs[i].DataType, run.Inputs[i].Quantization));
     }
 
-    /// <summary>Values in the element type of a tensor: as they are when the type already fits, else float values quantized.</summary>
+    /// <summary>
+    /// Values in the element type of a tensor: as they are when the type already fits, else float values quantized
+    /// with the tensor's per-tensor parameters as TFLite's QUANTIZE does (round half away from zero, saturate).
+    /// </summary>
     internal static Array ToType(Array values, TensorType type, QuantizationParameters? q)
     {
         if (values is not float[] f || type == TensorType.Float32) return values;
         float scale = q is { Scale: { Length: > 0 } s } ? s[0] : 1f;
-        long zp = q is { ZeroPoint: { Length: > 0 } z } ? z[0] : 0;
-        float inv = 1f / scale;
+        int zp = q is { ZeroPoint: { Length: > 0 } z } ? (int)z[0] : 0;
         switch (type)
         {
             case TensorType.Int8:
             {
                 var r = new sbyte[f.Length];
-                for (int i = 0; i < f.Length; i++) r[i] = (sbyte)Math.Clamp(MathF.Round(f[i] * inv) + zp, sbyte.MinValue, sbyte.MaxValue);
+                Kernels.Quantization.QuantizeFloatToInt8(f, r, scale, zp);
                 return r;
             }
 
             case TensorType.UInt8:
             {
                 var r = new byte[f.Length];
-                for (int i = 0; i < f.Length; i++) r[i] = (byte)Math.Clamp(MathF.Round(f[i] * inv) + zp, byte.MinValue, byte.MaxValue);
+                Kernels.Quantization.QuantizeFloatToUInt8(f, r, scale, zp);
                 return r;
             }
 
             case TensorType.Int16:
             {
                 var r = new short[f.Length];
-                for (int i = 0; i < f.Length; i++) r[i] = (short)Math.Clamp(MathF.Round(f[i] * inv) + zp, short.MinValue, short.MaxValue);
+                Kernels.Quantization.QuantizeFloatToInt16(f, r, scale, zp);
                 return r;
             }
 
@@ -219,39 +229,26 @@ public static partial class QuantizationDebugger
         }
     }
 
-    /// <summary>The values as float, per-tensor int8/uint8/int16 dequantized in a reused buffer; others through <see cref="TensorValue.ToFloats"/>.</summary>
+    /// <summary>The values as float: per-tensor int8/uint8/int16 dequantized (as TFLite's DEQUANTIZE) into a reused buffer; others through <see cref="TensorValue.ToFloats"/>.</summary>
     internal static float[] Dequantize(TensorValue v, ref float[]? buffer)
     {
         if (v.Data is float[] f && v.DataType == TensorType.Float32) return f;
         if (v.Quantization is not { IsQuantized: true, Scale: { Length: 1 } s } q) return v.ToFloats();
         float scale = s[0];
-        float zp = q.ZeroPoint is { Length: > 0 } z ? z[0] : 0;
+        int zp = q.ZeroPoint is { Length: > 0 } z ? (int)z[0] : 0;
         int n = v.Data.Length;
         if (buffer is null || buffer.Length != n) buffer = new float[n];
-        var dst = buffer;
         switch (v.DataType)
         {
             case TensorType.Int8:
-            {
-                var a = (sbyte[])v.Data;
-                for (int i = 0; i < n; i++) dst[i] = scale * (a[i] - zp);
-                return dst;
-            }
-
+                Kernels.Quantization.DequantizeInt8((sbyte[])v.Data, buffer, scale, zp);
+                return buffer;
             case TensorType.UInt8:
-            {
-                var a = (byte[])v.Data;
-                for (int i = 0; i < n; i++) dst[i] = scale * (a[i] - zp);
-                return dst;
-            }
-
+                Kernels.Quantization.DequantizeUInt8((byte[])v.Data, buffer, scale, zp);
+                return buffer;
             case TensorType.Int16:
-            {
-                var a = (short[])v.Data;
-                for (int i = 0; i < n; i++) dst[i] = scale * (a[i] - zp);
-                return dst;
-            }
-
+                Kernels.Quantization.DequantizeInt16((short[])v.Data, buffer, scale, zp);
+                return buffer;
             default:
                 return v.ToFloats();
         }

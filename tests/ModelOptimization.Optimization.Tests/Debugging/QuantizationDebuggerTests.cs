@@ -108,7 +108,7 @@ public class QuantizationDebuggerTests(ITestOutputHelper output)
             refRun.Invoke();
             var h = (float[])refRun.GetTensor(rg.Tensors.FindIndex(t => t.Name == "fc1/out")).Data;
             var f = (float[])refRun.GetTensor(rg.Tensors.FindIndex(t => t.Name == "fc2/out")).Data;
-            oneRun.SetInput(0, h.Select(v => (sbyte)Math.Clamp(MathF.Round(v / inParams.Scale![0]) + inParams.ZeroPoint![0], -128, 127)).ToArray());
+            oneRun.SetInput(0, h.Select(v => (sbyte)Math.Clamp(MathF.Round(v / inParams.Scale![0], MidpointRounding.AwayFromZero) + inParams.ZeroPoint![0], -128, 127)).ToArray());
             oneRun.Invoke();
             var y = oneRun.GetOutput(0).ToFloats();
             double se = 0, ss = 0;
