@@ -12,7 +12,8 @@ namespace ModelOptimization.Optimization.Debugging;
 /// <summary>
 /// Accuracy-aware quantization: quantize, measure the first output against the float model on validation samples
 /// (SQNR, and top-1 accuracy against the labels when an accuracy target is set), and while the target is not met,
-/// exclude the layer that helps most among the few with the worst isolated error; calibration runs once.
+/// exclude the layer that helps most among the <see cref="CandidatesPerStep"/> with the worst isolated error (lowest
+/// SQNR, then highest RMSE/scale), keeping it even when no candidate helps on its own; calibration runs once.
 /// </summary>
 public static class AccuracyAwareQuantizer
 {
@@ -75,7 +76,6 @@ public static class AccuracyAwareQuantizer
         double? initialAccuracy = metric.Accuracy;
         var steps = new List<AccuracyAwareStep>();
         var excluded = new List<string>();
-        var rejected = new HashSet<string>(StringComparer.Ordinal);
         progress?.Report($"plain quantization: {Describe(metric)}");
 
         while (!Met(metric, target, evaluator.FloatAccuracy))
@@ -86,7 +86,7 @@ public static class AccuracyAwareQuantizer
                 new QuantizationDebugOptions { Mode = ErrorMeasurementMode.Isolated, MaxSamples = RankingSamples, ThreadCount = options.Calibration.ThreadCount },
                 cancellationToken: cancellationToken);
             var candidates = isolated.Layers
-                .Where(l => !excluded.Contains(l.LayerName) && !rejected.Contains(l.LayerName))
+                .Where(l => !excluded.Contains(l.LayerName))
                 .OrderBy(l => l.SqnrDb)
                 .ThenByDescending(l => double.IsNaN(l.RmseOverScale) ? 0 : l.RmseOverScale)
                 .Take(CandidatesPerStep)
@@ -113,14 +113,9 @@ public static class AccuracyAwareQuantizer
                 if (best is null || Better(m, best.Value.Metric, target)) best = (c, r, m, trial);
             }
 
+            // The best candidate is kept even when it does not help yet: a run of float layers saves the
+            // requantizations between them, which no single exclusion shows.
             var b = best!.Value;
-            if (!Better(b.Metric, metric, target) && !Equal(b.Metric, metric))
-            {
-                // Excluding it hurts: keep it quantized and try the next candidates next time.
-                foreach (var c in candidates) rejected.Add(c.LayerName);
-                continue;
-            }
-
             double before = Primary(metric, target), after = Primary(b.Metric, target);
             steps.Add(new AccuracyAwareStep(steps.Count + 1, b.Layer.LayerName, b.Layer.LayerIndex, b.Layer.OpType,
                 $"accuracy-aware: SQNR {b.Layer.SqnrDb:F1} dB", before, after));
@@ -153,8 +148,6 @@ public static class AccuracyAwareQuantizer
         double pa = Primary(a, t), pb = Primary(b, t);
         return pa > pb || (pa == pb && a.Sqnr > b.Sqnr);
     }
-
-    private static bool Equal(Metric a, Metric b) => a.Sqnr == b.Sqnr && a.Accuracy == b.Accuracy;
 
     private static string Describe(Metric m) => $"SQNR {m.Sqnr:F2} dB" + (m.Accuracy is { } a ? $", accuracy {a:F2} %" : "");
 
