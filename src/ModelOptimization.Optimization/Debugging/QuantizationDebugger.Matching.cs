@@ -177,6 +177,6 @@ public static partial class QuantizationDebugger
     private static bool SameElementCount(Tensor a, Tensor b) => a.ElementCount == b.ElementCount;
 
     private static ModelOptimizationException Mismatch(string what, object? target)
-        => new(ErrorIds.GraphStructureMismatch, ErrorKind.InvalidArgument, $"The models do not correspond: {what}.", target,
+        => new(ErrorIds.GraphStructureMismatch, ErrorKind.InvalidData, $"The models do not correspond: {what}.", target,
             "Pass the quantized model and the float model it was produced from (its Source).");
 }

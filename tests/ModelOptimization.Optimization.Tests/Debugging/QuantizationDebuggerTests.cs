@@ -202,6 +202,57 @@ public class QuantizationDebuggerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Measure_IncludeChannelDetail_GivesOneScalePerOutputChannel()
+    {
+        var model = DebugData.ConvFcMnist();
+        var q = DebugData.QuantizeMnist(model, QuantizationMode.FullInteger).Model;
+        var progress = new List<int>();
+
+        var report = QuantizationDebugger.Measure(q, model, DebugData.Mnist(0, 10), new QuantizationDebugOptions { MaxSamples = 3, IncludeChannelDetail = true },
+            new SyncProgress(progress.Add));
+
+        Assert.Equal(3, report.Samples);
+        Assert.Equal([1, 2, 3], progress);
+        var conv = report.Layers.First(l => l.OpType == "CONV_2D");
+        int channels = model.Subgraphs[0].Tensors[model.Subgraphs[0].Operators[conv.LayerIndex].Outputs[0]].Shape[^1];
+        Assert.Equal(channels, conv.WeightScales!.Length);
+        Assert.Equal(channels, conv.WeightScale!.Count);
+        Assert.All(conv.WeightZeroPoints!, z => Assert.Equal(0, z));
+        Assert.Equal(conv.WeightScales.Min(), conv.WeightScale.Min, 12);
+        Assert.Null(QuantizationDebugger.Measure(q, model, DebugData.Mnist(0, 1)).Layers[0].WeightScales);
+    }
+
+    [Fact]
+    public void Measure_Cancelled_ThrowsOperationCanceled()
+    {
+        var model = DebugData.ConvFcMnist();
+        var q = DebugData.QuantizeMnist(model, QuantizationMode.DynamicRange).Model;
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => QuantizationDebugger.Measure(q, model, DebugData.Mnist(0, 3), cancellationToken: cts.Token));
+    }
+
+    [Fact]
+    public void Measure_SoftmaxOutput_ReportsKlDivergenceAndTop1()
+    {
+        var model = DebugData.ConvFcMnist();
+        var q = DebugData.QuantizeMnist(model, QuantizationMode.FullInteger).Model;
+
+        var o = QuantizationDebugger.Measure(q, model, DebugData.Mnist(0, 10)).Outputs.Single();
+
+        Assert.NotNull(o.KlDivergence);
+        Assert.InRange(o.KlDivergence!.Value, 0, 0.05);
+        Assert.InRange(o.Top1Agreement!.Value, 0.9, 1);
+        Assert.Equal(10, o.Samples);
+    }
+
+    private sealed class SyncProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
+    [Fact]
     public void MatchLayers_NonTwinModels_ThrowsGraphStructureMismatch()
     {
         var model = DebugData.ConvFcMnist();
