@@ -59,7 +59,7 @@ public static class AccuracyAwareQuantizer
         // Calibrate once; every re-quantization reuses the statistics.
         var work = model.Clone();
         work.Source = model.Source;
-        if (QuantizationOptions.NeedsCalibration(options.Mode) || work.Plan.Rules.Count > 0)
+        if (QuantizationOptions.NeedsCalibration(options.Mode) || work.Plan.Rules.Any(r => r.Action == LayerRuleAction.Include))
         {
             if (options.Statistics is null && options.CalibrationData is not null)
             {

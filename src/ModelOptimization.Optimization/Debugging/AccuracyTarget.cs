@@ -6,7 +6,10 @@ public sealed record AccuracyTarget
     /// <summary>Minimum SQNR (dB) of the first model output against the float model, averaged over validation samples.</summary>
     public double? MinSqnrDb { get; init; }
 
-    /// <summary>Maximum top-1 accuracy loss against the float model, in percentage points (needs dataset labels).</summary>
+    /// <summary>
+    /// Maximum top-1 accuracy loss against the float model, in percentage points (needs dataset labels): a sample is
+    /// correct when the argmax of the first output (flattened) equals its label.
+    /// </summary>
     public double? MaxAccuracyDrop { get; init; }
 
     /// <summary>At most this many layers may be excluded (null: no limit).</summary>
