@@ -14,11 +14,13 @@ internal sealed class IsolatedLayer
 {
     private readonly Interpreter _run;
     private readonly Feed[] _feeds;
+    private readonly Array?[] _buffers;
 
     private IsolatedLayer(Interpreter run, Feed[] feeds)
     {
         _run = run;
         _feeds = feeds;
+        _buffers = new Array?[feeds.Length];
     }
 
     /// <summary>
@@ -26,6 +28,9 @@ internal sealed class IsolatedLayer
     /// <see cref="QuantizedTensor"/> of the quantized run.
     /// </summary>
     private sealed record Feed(int MiniInput, int ReferenceTensor, bool ReferenceIsFloat, int QuantizedTensor, TensorType Type, QuantizationParameters? Quantization);
+
+    /// <summary>True when an input has no float twin and is read from the quantized run's intermediates.</summary>
+    public bool ReadsQuantizedRun => _feeds.Any(f => f.ReferenceTensor < 0);
 
     public static IsolatedLayer[] BuildAll(Model quantized, Model reference, IReadOnlyList<LayerMatch> all, IReadOnlyList<LayerMatch> layers,
         int threads, CancellationToken cancellationToken)
@@ -55,7 +60,7 @@ internal sealed class IsolatedLayer
             if (f.ReferenceTensor >= 0 && f.ReferenceIsFloat)
             {
                 var values = referenceFloats(f.ReferenceTensor);
-                data = f.Type == TensorType.Float32 ? values : QuantizationDebugger.ToType(values, f.Type, f.Quantization);
+                data = f.Type == TensorType.Float32 ? values : _buffers[i] = QuantizationDebugger.ToType(values, f.Type, f.Quantization, _buffers[i]);
             }
             else
             {

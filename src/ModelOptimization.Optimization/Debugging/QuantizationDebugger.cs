@@ -47,11 +47,13 @@ public static partial class QuantizationDebugger
         {
             PreserveIntermediates = layers.Count > 0, ThreadCount = options.ThreadCount, CancellationToken = cancellationToken,
         });
+        var minis = isolated ? IsolatedLayer.BuildAll(quantized, reference, matches, layers, options.ThreadCount, cancellationToken) : null;
         using var qRun = Interpreter.Create(quantized, new InterpreterOptions
         {
-            PreserveIntermediates = layers.Count > 0, ThreadCount = options.ThreadCount, CancellationToken = cancellationToken,
+            PreserveIntermediates = minis is null ? layers.Count > 0 : minis.Any(m => m.ReadsQuantizedRun),
+            ThreadCount = options.ThreadCount,
+            CancellationToken = cancellationToken,
         });
-        var minis = isolated ? IsolatedLayer.BuildAll(quantized, reference, matches, layers, options.ThreadCount, cancellationToken) : null;
 
         var accs = layers.Select(_ => new ErrorAccumulator()).ToArray();
         var buffers = new float[]?[layers.Count];
@@ -194,7 +196,7 @@ public static partial class QuantizationDebugger
     /// Values in the element type of a tensor: as they are when the type already fits, else float values quantized
     /// with the tensor's per-tensor parameters as TFLite's QUANTIZE does (round half away from zero, saturate).
     /// </summary>
-    internal static Array ToType(Array values, TensorType type, QuantizationParameters? q)
+    internal static Array ToType(Array values, TensorType type, QuantizationParameters? q, Array? reuse = null)
     {
         if (values is not float[] f || type == TensorType.Float32) return values;
         float scale = q is { Scale: { Length: > 0 } s } ? s[0] : 1f;
@@ -203,21 +205,21 @@ public static partial class QuantizationDebugger
         {
             case TensorType.Int8:
             {
-                var r = new sbyte[f.Length];
+                var r = reuse is sbyte[] b && b.Length == f.Length ? b : new sbyte[f.Length];
                 Kernels.Quantization.QuantizeFloatToInt8(f, r, scale, zp);
                 return r;
             }
 
             case TensorType.UInt8:
             {
-                var r = new byte[f.Length];
+                var r = reuse is byte[] b && b.Length == f.Length ? b : new byte[f.Length];
                 Kernels.Quantization.QuantizeFloatToUInt8(f, r, scale, zp);
                 return r;
             }
 
             case TensorType.Int16:
             {
-                var r = new short[f.Length];
+                var r = reuse is short[] b && b.Length == f.Length ? b : new short[f.Length];
                 Kernels.Quantization.QuantizeFloatToInt16(f, r, scale, zp);
                 return r;
             }
