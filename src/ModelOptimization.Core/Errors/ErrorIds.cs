@@ -60,6 +60,9 @@ public static class ErrorIds
     /// <summary>An accuracy or SQNR target cannot be met.</summary>
     public const string TargetNotReachable = "TargetNotReachable";
 
+    /// <summary>Accuracy-aware quantization cannot meet its SQNR or accuracy target (even with the allowed exclusions).</summary>
+    public const string AccuracyTargetUnreachable = "AccuracyTargetUnreachable";
+
     /// <summary>The operation was cancelled (Ctrl+C).</summary>
     public const string OperationCancelled = "OperationCancelled";
 }

@@ -1,0 +1,264 @@
+using System.Text;
+using ModelOptimization.Core.Data;
+using ModelOptimization.Core.Errors;
+using ModelOptimization.Core.Graph;
+using ModelOptimization.Core.Quantization;
+using ModelOptimization.Optimization.Calibration;
+using ModelOptimization.Optimization.Quantization;
+using ModelOptimization.Runtime;
+
+namespace ModelOptimization.Optimization.Debugging;
+
+/// <summary>
+/// Accuracy-aware quantization: quantize, measure the first output against the float model on validation samples
+/// (SQNR, and top-1 accuracy against the labels when an accuracy target is set), and while the target is not met,
+/// exclude the layer that helps most among the <see cref="CandidatesPerStep"/> with the worst isolated error (lowest
+/// SQNR, then highest RMSE/scale), keeping it even when no candidate helps on its own; calibration runs once.
+/// </summary>
+public static class AccuracyAwareQuantizer
+{
+    /// <summary>Layers (worst isolated error first) tried as the next exclusion in each step.</summary>
+    public const int CandidatesPerStep = 3;
+
+    /// <summary>Validation samples the isolated error ranking reads (the output metrics read all).</summary>
+    public const int RankingSamples = 16;
+
+    /// <summary>
+    /// Quantizes <paramref name="model"/> with <paramref name="options"/> and excludes layers (rules added to a copy
+    /// of the model's plan, reason "accuracy-aware: SQNR x dB") until <paramref name="target"/> holds. The input model
+    /// and its plan are not changed.
+    /// </summary>
+    /// <exception cref="ModelOptimizationException">
+    /// ParameterCombinationInvalid (no target, or an accuracy target without labels); AccuracyTargetUnreachable
+    /// (nothing left to exclude or MaxExcludedLayers reached; the message gives the best reached).
+    /// </exception>
+    public static AccuracyAwareResult Quantize(Model model, QuantizationOptions options, IDataset validation, AccuracyTarget target,
+        IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(target);
+        if (target.MinSqnrDb is null && target.MaxAccuracyDrop is null)
+        {
+            throw new ModelOptimizationException(ErrorIds.ParameterCombinationInvalid, ErrorKind.InvalidArgument,
+                "Accuracy-aware quantization needs a target: a minimum SQNR or a maximum accuracy drop.", target, "Give -TargetSqnrDb or -MaxAccuracyDrop.");
+        }
+
+        if (target.MaxAccuracyDrop is not null && validation.Labels is null)
+        {
+            throw new ModelOptimizationException(ErrorIds.ParameterCombinationInvalid, ErrorKind.InvalidArgument,
+                $"An accuracy target needs labels, but the validation dataset '{validation.Name}' has none.", validation.Name,
+                "Use a dataset with labels (e.g. an IDX label file), or a SQNR target.");
+        }
+
+        options.Validate();
+        if (target.MaxExcludedLayers is < 0)
+            throw new ModelOptimizationException(ErrorIds.ParameterCombinationInvalid, ErrorKind.InvalidArgument, "MaxExcludedLayers must not be negative.", target);
+
+        // Calibrate once; every re-quantization reuses the statistics.
+        var work = model.Clone();
+        work.Source = model.Source;
+        if (QuantizationOptions.NeedsCalibration(options.Mode) || work.Plan.Rules.Any(r => r.Action == LayerRuleAction.Include))
+        {
+            if (options.Statistics is null && options.CalibrationData is not null)
+            {
+                progress?.Report("calibrating");
+                options = options with { Statistics = Calibrator.Calibrate(model, options.CalibrationData, options.Calibration, null, cancellationToken) };
+            }
+        }
+
+        var evaluator = new Evaluator(model, validation, options.Calibration.ThreadCount, target.MaxAccuracyDrop is not null, cancellationToken);
+        progress?.Report("quantizing");
+        var current = Quantize(work, options, model, cancellationToken);
+        var metric = evaluator.Evaluate(current.Model);
+        double initialSqnr = metric.Sqnr;
+        double? initialAccuracy = metric.Accuracy;
+        var steps = new List<AccuracyAwareStep>();
+        var excluded = new List<string>();
+        progress?.Report($"plain quantization: {Describe(metric)}");
+
+        while (!Met(metric, target, evaluator.FloatAccuracy))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (target.MaxExcludedLayers is int limit && excluded.Count >= limit) throw Unreachable(metric, target, evaluator.FloatAccuracy, excluded, "the exclusion limit is reached");
+            var isolated = QuantizationDebugger.Measure(current.Model, model, validation,
+                new QuantizationDebugOptions { Mode = ErrorMeasurementMode.Isolated, MaxSamples = RankingSamples, ThreadCount = options.Calibration.ThreadCount },
+                cancellationToken: cancellationToken);
+            var candidates = isolated.Layers
+                .Where(l => !excluded.Contains(l.LayerName))
+                .OrderBy(l => l.SqnrDb)
+                .ThenByDescending(l => double.IsNaN(l.RmseOverScale) ? 0 : l.RmseOverScale)
+                .Take(CandidatesPerStep)
+                .ToList();
+            if (candidates.Count == 0) throw Unreachable(metric, target, evaluator.FloatAccuracy, excluded, "no quantized layer is left to exclude");
+
+            (LayerErrorRecord Layer, QuantizationResult Result, Metric Metric, Model Work)? best = null;
+            foreach (var c in candidates)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var trial = work.Clone();
+                trial.Source = work.Source;
+                trial.Plan = work.Plan.Clone();
+                trial.Plan.Rules.Add(new LayerRule
+                {
+                    Name = [EscapeWildcard(c.LayerName)],
+                    Index = [c.LayerIndex],
+                    Subgraph = 0,
+                    Reason = $"accuracy-aware: SQNR {c.SqnrDb:F1} dB",
+                });
+                progress?.Report($"step {steps.Count + 1}: trying to exclude {c.OpType} '{c.LayerName}'");
+                var r = Quantize(trial, options, model, cancellationToken);
+                var m = evaluator.Evaluate(r.Model);
+                if (best is null || Better(m, best.Value.Metric, target)) best = (c, r, m, trial);
+            }
+
+            // The best candidate is kept even when it does not help yet: a run of float layers saves the
+            // requantizations between them, which no single exclusion shows.
+            var b = best!.Value;
+            double before = Primary(metric, target), after = Primary(b.Metric, target);
+            steps.Add(new AccuracyAwareStep(steps.Count + 1, b.Layer.LayerName, b.Layer.LayerIndex, b.Layer.OpType,
+                $"accuracy-aware: SQNR {b.Layer.SqnrDb:F1} dB", before, after));
+            excluded.Add(b.Layer.LayerName);
+            work = b.Work;
+            current = b.Result;
+            metric = b.Metric;
+            progress?.Report($"excluded {b.Layer.OpType} '{b.Layer.LayerName}': {Describe(metric)}");
+        }
+
+        return new AccuracyAwareResult(current, steps, initialSqnr, metric.Sqnr, evaluator.FloatAccuracy, initialAccuracy, metric.Accuracy, excluded);
+    }
+
+    private static QuantizationResult Quantize(Model work, QuantizationOptions options, Model original, CancellationToken cancellationToken)
+    {
+        var result = ModelQuantizer.Quantize(work, options, null, cancellationToken);
+        result.Model.Source = original;
+        return result;
+    }
+
+    private static bool Met(Metric m, AccuracyTarget t, double? floatAccuracy)
+        => (t.MinSqnrDb is not { } s || m.Sqnr >= s)
+           && (t.MaxAccuracyDrop is not { } d || (m.Accuracy is { } a && floatAccuracy is { } f && f - a <= d));
+
+    /// <summary>The metric steps report and candidates compete on: accuracy with an accuracy target, else SQNR.</summary>
+    private static double Primary(Metric m, AccuracyTarget t) => t.MaxAccuracyDrop is not null ? m.Accuracy ?? double.NaN : m.Sqnr;
+
+    private static bool Better(Metric a, Metric b, AccuracyTarget t)
+    {
+        double pa = Primary(a, t), pb = Primary(b, t);
+        return pa > pb || (pa == pb && a.Sqnr > b.Sqnr);
+    }
+
+    private static string Describe(Metric m) => $"SQNR {m.Sqnr:F2} dB" + (m.Accuracy is { } a ? $", accuracy {a:F2} %" : "");
+
+    private static ModelOptimizationException Unreachable(Metric m, AccuracyTarget t, double? floatAccuracy, List<string> excluded, string why)
+        => new(ErrorIds.AccuracyTargetUnreachable, ErrorKind.LimitsExceeded,
+            $"The target ({t}) cannot be met: {why}. Best reached: {Describe(m)}"
+            + (floatAccuracy is { } f && m.Accuracy is not null ? $" (float {f:F2} %)" : "")
+            + $" with {excluded.Count} layer{(excluded.Count == 1 ? "" : "s")} excluded"
+            + (excluded.Count > 0 ? ": " + string.Join(", ", excluded.Select(e => $"'{e}'")) : "") + ".",
+            t, "Lower the target, allow more exclusions, or use a mode with more bits (Int16x8) or better calibration.");
+
+    private static string EscapeWildcard(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            if (c is '*' or '?' or '[' or ']' or '`') sb.Append('`');
+            sb.Append(c);
+        }
+
+        return sb.ToString();
+    }
+
+    private readonly record struct Metric(double Sqnr, double? Accuracy);
+
+    /// <summary>Runs quantized models on the validation samples against the float model (whose first output is cached when small).</summary>
+    private sealed class Evaluator
+    {
+        /// <summary>Cache the float outputs when they hold at most this many floats (128 MB).</summary>
+        private const long CacheLimit = 32L << 20;
+
+        private readonly Model _reference;
+        private readonly IDataset _data;
+        private readonly int _threads;
+        private readonly bool _accuracy;
+        private readonly CancellationToken _cancellationToken;
+        private List<float[]>? _cache;
+        private bool _first = true;
+
+        public Evaluator(Model reference, IDataset data, int threads, bool accuracy, CancellationToken cancellationToken)
+        {
+            _reference = reference;
+            _data = data;
+            _threads = threads;
+            _accuracy = accuracy;
+            _cancellationToken = cancellationToken;
+        }
+
+        public double? FloatAccuracy { get; private set; }
+
+        public Metric Evaluate(Model quantized)
+        {
+            using var q = Interpreter.Create(quantized, new InterpreterOptions { ThreadCount = _threads, CancellationToken = _cancellationToken });
+            Interpreter? f = _cache is null ? Interpreter.Create(_reference, new InterpreterOptions { ThreadCount = _threads, CancellationToken = _cancellationToken }) : null;
+            var error = new ErrorAccumulator();
+            var labels = _data.Labels;
+            var cache = _first ? new List<float[]>() : null;
+            long cached = 0;
+            int n = 0, correct = 0, floatCorrect = 0;
+            float[]? scratch = null;
+            try
+            {
+                foreach (var sample in _data.GetSamples(_cancellationToken))
+                {
+                    float[] reference;
+                    if (_cache is not null)
+                    {
+                        reference = _cache[n];
+                    }
+                    else
+                    {
+                        QuantizationDebugger.SetInputs(f!, sample, _data.Name);
+                        f!.Invoke();
+                        reference = f.GetOutput(0).ToFloats();
+                        if (cache is not null && (cached += reference.Length) <= CacheLimit) cache.Add(reference);
+                        else cache = null;
+                    }
+
+                    QuantizationDebugger.SetInputs(q, sample, _data.Name);
+                    q.Invoke();
+                    var output = QuantizationDebugger.Dequantize(q.GetOutput(0), ref scratch);
+                    error.Add(reference, output);
+                    if (_accuracy && labels is not null && n < labels.Count)
+                    {
+                        if (OutputAccumulator.ArgMax(output) == labels[n]) correct++;
+                        if (_first && OutputAccumulator.ArgMax(reference) == labels[n]) floatCorrect++;
+                    }
+
+                    n++;
+                }
+            }
+            finally
+            {
+                f?.Dispose();
+            }
+
+            if (n == 0)
+            {
+                throw new ModelOptimizationException(ErrorIds.CalibrationDataInvalid, ErrorKind.InvalidData, $"The validation dataset '{_data.Name}' has no samples.",
+                    _data.Name, "Give at least one validation sample.");
+            }
+
+            int labelled = labels is null ? 0 : Math.Min(n, labels.Count);
+            if (_first)
+            {
+                _first = false;
+                _cache = cache;
+                if (_accuracy && labelled > 0) FloatAccuracy = 100.0 * floatCorrect / labelled;
+            }
+
+            return new Metric(error.SqnrDb, _accuracy && labelled > 0 ? 100.0 * correct / labelled : null);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using ModelOptimization.Core.Data;
+using ModelOptimization.Core.Graph;
+using ModelOptimization.Core.Quantization;
+using ModelOptimization.Formats.Datasets;
+using ModelOptimization.Formats.Tflite;
+using ModelOptimization.Optimization.Debugging;
+using ModelOptimization.Optimization.Quantization;
+using ModelOptimization.Optimization.Tests.Helpers;
+using ModelOptimization.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace ModelOptimization.Optimization.Tests.Debugging;
+
+/// <summary>
+/// The figures of the debugger's report: FullInteger output SQNR of two shared image models before and after
+/// accuracy-aware quantization to +6 dB, against excluding every DEPTHWISE_CONV_2D, with file sizes. Long (minutes):
+/// runs only with MODELOPT_DEBUGGER_FIGURES=1.
+/// </summary>
+public class DebuggerFigureTests(ITestOutputHelper output)
+{
+    private static readonly string[] Photos = ["burger.jpg", "cats_and_dogs.jpg", "grace_hopper_224.jpg", "segmentation_input_rotation0.jpg"];
+
+    [SkippableTheory]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", 224)]
+    [InlineData("deeplabv3_mnv2_257_float.tflite", 257)]
+    public void AccuracyAware_SharedImageModel_ReachesPlusSixDb(string file, int size)
+    {
+        Skip.If(Environment.GetEnvironmentVariable("MODELOPT_DEBUGGER_FIGURES") != "1", "Set MODELOPT_DEBUGGER_FIGURES=1 to measure the report figures (minutes).");
+        var model = SharedModels.Load(file);
+        var calibration = new InMemoryDataset(Variants(size, 4, seed: 1).Select(x => new Array[] { x }).ToList());
+        var validation = new InMemoryDataset(Variants(size, 4, seed: 2).Select(x => new Array[] { x }).ToList());
+        var options = new QuantizationOptions { Mode = QuantizationMode.FullInteger, CalibrationData = calibration };
+        var sw = Stopwatch.StartNew();
+
+        var plain = ModelQuantizer.Quantize(model, options);
+        var plainReport = QuantizationDebugger.Measure(plain.Model, model, validation);
+        var worst = QuantizationDebugger.Measure(plain.Model, model, validation, new QuantizationDebugOptions { Mode = ErrorMeasurementMode.Isolated })
+            .Layers.OrderBy(l => l.SqnrDb).Take(3);
+        double target = plainReport.Outputs[0].SqnrDb + 6;
+        var aware = AccuracyAwareQuantizer.Quantize(model, options with { Statistics = plain.Statistics }, validation, new AccuracyTarget { MinSqnrDb = target });
+        var noDepthwise = model.Clone();
+        noDepthwise.Plan.Rules.Add(new LayerRule { OpType = ["DEPTHWISE_CONV_2D"] });
+        var dw = ModelQuantizer.Quantize(noDepthwise, options with { Statistics = plain.Statistics });
+        var dwReport = QuantizationDebugger.Measure(dw.Model, model, validation);
+        var awareReport = QuantizationDebugger.Measure(aware.Result.Model, model, validation);
+
+        output.WriteLine($"{file}: {validation.Count} validation crops, {sw.Elapsed.TotalSeconds:F0} s");
+        output.WriteLine($"float {Size(model) / 1024.0:F0} KiB");
+        output.WriteLine($"plain FullInteger: output SQNR {plainReport.Outputs[0].SqnrDb:F2} dB, top-1 agreement {plainReport.Outputs[0].Top1Agreement:P1}, {Size(plain.Model) / 1024.0:F0} KiB, {plainReport.Layers.Count} quantized layers, "
+            + $"{QuantizationDebugger.SuggestExclusions(plainReport.Layers).Count()} suggested exclusions");
+        foreach (var l in worst) output.WriteLine($"  worst isolated: {l}");
+        output.WriteLine($"accuracy-aware (target {target:F2} dB): {aware.InitialSqnrDb:F2} -> {aware.FinalSqnrDb:F2} dB, top-1 agreement {awareReport.Outputs[0].Top1Agreement:P1}, "
+            + $"{Size(aware.Result.Model) / 1024.0:F0} KiB, excluded {aware.ExcludedLayers.Count}: {string.Join(" | ", aware.Steps.Select(s => $"{s.OpType} {s.LayerName} ({s.MetricBefore:F1}->{s.MetricAfter:F1})"))}");
+        output.WriteLine($"all DEPTHWISE_CONV_2D float ({dw.Layers.Count(l => l.Decision == LayerQuantizationDecision.Float)} float layers): output SQNR {dwReport.Outputs[0].SqnrDb:F2} dB, "
+            + $"top-1 agreement {dwReport.Outputs[0].Top1Agreement:P1}, {Size(dw.Model) / 1024.0:F0} KiB");
+        Assert.True(aware.FinalSqnrDb >= target);
+    }
+
+    private static long Size(Model m)
+    {
+        using var s = new MemoryStream();
+        TfliteWriter.Write(m, s);
+        return s.Length;
+    }
+
+    /// <summary>Per photo: random crops (50–100 % per side) with random flips, resized, in [−1, 1] (as ImageModelAgreementTests).</summary>
+    private static List<float[]> Variants(int size, int perPhoto, int seed)
+    {
+        var rng = new Random(seed);
+        var list = new List<float[]>();
+        foreach (var photo in Photos)
+        {
+            var path = TestModels.Find("data/images/" + photo);
+            Skip.If(path is null, $"data/images/{photo} is not available.");
+            var ds = (ImageDataset)DatasetReader.Open(path!);
+            var px = (float[])ds.GetSamples().First()[0];
+            int h = ds.Height, w = ds.Width;
+            for (int v = 0; v < perPhoto; v++)
+            {
+                int ch = Math.Max(8, (int)(h * (0.5 + 0.5 * rng.NextDouble())));
+                int cw = Math.Max(8, (int)(w * (0.5 + 0.5 * rng.NextDouble())));
+                int y0 = rng.Next(h - ch + 1), x0 = rng.Next(w - cw + 1);
+                bool flip = rng.Next(2) == 1;
+                var dst = new float[size * size * 3];
+                for (int y = 0; y < size; y++)
+                {
+                    double sy = Math.Clamp((y + 0.5) * ch / size - 0.5, 0, ch - 1);
+                    int ya = (int)sy, yb = Math.Min(ya + 1, ch - 1);
+                    double fy = sy - ya;
+                    for (int x = 0; x < size; x++)
+                    {
+                        double sx = Math.Clamp((x + 0.5) * cw / size - 0.5, 0, cw - 1);
+                        int xa = (int)sx, xb = Math.Min(xa + 1, cw - 1);
+                        double fx = sx - xa;
+                        for (int c = 0; c < 3; c++)
+                        {
+                            double P(int yy, int xx) => px[((y0 + yy) * w + (flip ? x0 + cw - 1 - xx : x0 + xx)) * 3 + c];
+                            double value = (1 - fy) * ((1 - fx) * P(ya, xa) + fx * P(ya, xb)) + fy * ((1 - fx) * P(yb, xa) + fx * P(yb, xb));
+                            dst[(y * size + x) * 3 + c] = (float)(value / 127.5 - 1);
+                        }
+                    }
+                }
+
+                list.Add(dst);
+            }
+        }
+
+        return list;
+    }
+}
