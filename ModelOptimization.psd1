@@ -22,6 +22,7 @@
         'Invoke-Model'
         'Invoke-Quantization'
         'Measure-ModelPerformance'
+        'Measure-QuantizationError'
         'Set-LayerExclusion'
         'Set-ModelInputShape'
     )

@@ -57,9 +57,6 @@ public static class ErrorIds
     /// <summary>The two models given to a comparison do not correspond.</summary>
     public const string GraphStructureMismatch = "GraphStructureMismatch";
 
-    /// <summary>An accuracy or SQNR target cannot be met.</summary>
-    public const string TargetNotReachable = "TargetNotReachable";
-
     /// <summary>Accuracy-aware quantization cannot meet its SQNR or accuracy target (even with the allowed exclusions).</summary>
     public const string AccuracyTargetUnreachable = "AccuracyTargetUnreachable";
 

@@ -8,35 +8,45 @@ namespace ModelOptimization.Formats.Datasets;
 /// Finds SkiaSharp's native library where a published binary module keeps it. PowerShell loads the module's
 /// assemblies without the deps.json that maps <c>runtimes/&lt;rid&gt;/native/</c>, so the default probing (the
 /// assembly's folder and the system paths) misses it; this resolver tries the default first, then
-/// <c>runtimes/&lt;os&gt;-&lt;arch&gt;/native/</c> beside SkiaSharp.dll.
+/// <c>runtimes/&lt;os&gt;-&lt;arch&gt;/native/</c> beside the managed assembly. The same holds for HarfBuzzSharp
+/// (text shaping for plots), whose assembly the plotting code registers with <see cref="EnsureResolver(Assembly)"/>.
 /// </summary>
-internal static class SkiaNative
+public static class SkiaNative
 {
-    private static int _installed;
+    private static readonly HashSet<Assembly> Installed = [];
 
-    public static void EnsureResolver()
+    /// <summary>Installs the resolver for SkiaSharp's native library.</summary>
+    public static void EnsureResolver() => EnsureResolver(typeof(SKCodec).Assembly);
+
+    /// <summary>Installs the resolver for the native library of <paramref name="assembly"/> (SkiaSharp, HarfBuzzSharp).</summary>
+    public static void EnsureResolver(Assembly assembly)
     {
-        if (Interlocked.Exchange(ref _installed, 1) == 1) return;
+        ArgumentNullException.ThrowIfNull(assembly);
+        lock (Installed)
+        {
+            if (!Installed.Add(assembly)) return;
+        }
+
         try
         {
-            NativeLibrary.SetDllImportResolver(typeof(SKCodec).Assembly, Resolve);
+            NativeLibrary.SetDllImportResolver(assembly, Resolve);
         }
         catch (InvalidOperationException)
         {
-            // SkiaSharp (or another host) installed a resolver already; it knows where the library is.
+            // The library (or another host) installed a resolver already; it knows where the library is.
         }
     }
 
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        if (!libraryName.Contains("SkiaSharp", StringComparison.OrdinalIgnoreCase)) return IntPtr.Zero;
         if (NativeLibrary.TryLoad(libraryName, assembly, searchPath, out var handle)) return handle;
 
         string? dir = Path.GetDirectoryName(assembly.Location);
         if (string.IsNullOrEmpty(dir)) return IntPtr.Zero;
         string os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
         string arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
-        string file = OperatingSystem.IsWindows() ? "libSkiaSharp.dll" : OperatingSystem.IsMacOS() ? "libSkiaSharp.dylib" : "libSkiaSharp.so";
+        string name = Path.GetFileNameWithoutExtension(libraryName);
+        string file = name + (OperatingSystem.IsWindows() ? ".dll" : OperatingSystem.IsMacOS() ? ".dylib" : ".so");
         string[] rids = OperatingSystem.IsLinux() && IsMusl() ? [$"linux-musl-{arch}", $"{os}-{arch}"] : [$"{os}-{arch}"];
         foreach (string rid in rids.Append(os))
         {

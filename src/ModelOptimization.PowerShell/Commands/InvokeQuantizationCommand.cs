@@ -8,6 +8,7 @@ using ModelOptimization.Core.Graph;
 using ModelOptimization.Formats.Datasets;
 using ModelOptimization.Formats.SavedModel.Conversion;
 using ModelOptimization.Optimization.Calibration;
+using ModelOptimization.Optimization.Debugging;
 using ModelOptimization.Optimization.Quantization;
 using ModelOptimization.Optimization.TensorFlow;
 
@@ -97,8 +98,40 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
     [Parameter]
     public SwitchParameter Strict { get; set; }
 
+    /// <summary>Accuracy-aware: exclude the most harmful layers until the first output's SQNR (dB) against the float model reaches this.</summary>
+    [Parameter]
+    public double TargetSqnrDb { get; set; }
+
+    /// <summary>Accuracy-aware: exclude layers until top-1 accuracy on labelled -ValidationData drops at most this many percentage points.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 100.0)]
+    public double MaxAccuracyDrop { get; set; }
+
+    /// <summary>Accuracy-aware: the samples the targets are measured on (default: -CalibrationData).</summary>
+    [Parameter]
+    public object? ValidationData { get; set; }
+
+    /// <summary>Accuracy-aware: exclude at most this many layers.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int MaxExcludedLayers { get; set; }
+
+    private bool AccuracyAware => IsBound(nameof(TargetSqnrDb)) || IsBound(nameof(MaxAccuracyDrop));
+
     protected override void BeginProcessing()
     {
+        if (!AccuracyAware && (IsBound(nameof(ValidationData)) || IsBound(nameof(MaxExcludedLayers))))
+        {
+            ThrowModelError(InvalidCombination("-ValidationData and -MaxExcludedLayers apply to accuracy-aware quantization only.",
+                "Add -TargetSqnrDb or -MaxAccuracyDrop, or drop them."));
+        }
+
+        if (AccuracyAware && ValidationData is null && CalibrationData is null)
+        {
+            ThrowModelError(InvalidCombination("Accuracy-aware quantization (-TargetSqnrDb, -MaxAccuracyDrop) needs samples to measure on.",
+                "Give -ValidationData (labelled for -MaxAccuracyDrop) or -CalibrationData."));
+        }
+
         _options = new QuantizationOptions
         {
             Mode = Mode,
@@ -175,6 +208,12 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
             }
         }
 
+        if (AccuracyAware)
+        {
+            QuantizeToTarget(model, options);
+            return;
+        }
+
         WriteVerbose($"Quantizing '{model.Name}' ({Mode}).");
         var progress = new QuantizationProgressReporter(this, ProgressId, $"Invoke-Quantization: {model.Name}");
         QuantizationResult result;
@@ -192,6 +231,11 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
             progress.Complete();
         }
 
+        WriteObject(Annotate(result));
+    }
+
+    private PSObject Annotate(QuantizationResult result)
+    {
         foreach (var layer in result.Layers)
         {
             WriteVerbose($"{layer.Index} {layer.OpType} '{layer.Name}': {layer.Decision} — {layer.Reason}");
@@ -202,7 +246,68 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
         output.Properties.Add(new PSNoteProperty("QuantizationReport", result.Layers.ToArray()));
         output.Properties.Add(new PSNoteProperty("CalibrationStatistics", result.Statistics));
         WriteVerbose($"'{result.Model.Name}': {result}.");
+        return output;
+    }
+
+    /// <summary>Accuracy-aware quantization: greedy exclusion (AccuracyAwareQuantizer) until the target holds.</summary>
+    private void QuantizeToTarget(Model model, QuantizationOptions options)
+    {
+        IDataset validation;
+        try
+        {
+            var sg = model.Subgraphs[0];
+            var inputs = sg.Inputs.Select(i => (sg.Tensors[i].Name ?? $"input{i}", sg.Tensors[i].Shape, sg.Tensors[i].Type)).ToArray();
+            validation = DatasetAdapter.ToDataset(ValidationData ?? CalibrationData, inputs);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteModelError(ex, ValidationData ?? CalibrationData, ErrorIds.InputDataInvalid, ErrorCategory.InvalidData);
+            return;
+        }
+
+        var target = new AccuracyTarget
+        {
+            MinSqnrDb = IsBound(nameof(TargetSqnrDb)) ? TargetSqnrDb : null,
+            MaxAccuracyDrop = IsBound(nameof(MaxAccuracyDrop)) ? MaxAccuracyDrop : null,
+            MaxExcludedLayers = IsBound(nameof(MaxExcludedLayers)) ? MaxExcludedLayers : null,
+        };
+        WriteVerbose($"Quantizing '{model.Name}' ({Mode}) to the target {target}.");
+        var activity = $"Invoke-Quantization: {model.Name} (accuracy-aware)";
+        var progress = new StatusProgress(this, ProgressId, activity);
+        AccuracyAwareResult result;
+        try
+        {
+            result = AccuracyAwareQuantizer.Quantize(model, options, validation, target, progress, CancellationToken);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteModelError(ex, model, ErrorIds.AccuracyTargetUnreachable, ErrorCategory.LimitsExceeded);
+            return;
+        }
+        finally
+        {
+            WriteProgress(new ProgressRecord(ProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+
+        foreach (var step in result.Steps) WriteInformation(new InformationRecord(step.ToString(), "Invoke-Quantization") { Tags = { "AccuracyAware" } });
+        WriteInformation(new InformationRecord($"'{model.Name}': {result}.", "Invoke-Quantization") { Tags = { "AccuracyAware" } });
+        var output = Annotate(result.Result);
+        output.Properties.Add(new PSNoteProperty("AccuracyAware", result));
         WriteObject(output);
+    }
+
+    /// <summary>Status lines of a long library call as one progress record (only from the pipeline thread, at most every 200 ms).</summary>
+    private sealed class StatusProgress(Cmdlet cmdlet, int id, string activity) : IProgress<string>
+    {
+        private readonly int _thread = Environment.CurrentManagedThreadId;
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+        public void Report(string value)
+        {
+            if (Environment.CurrentManagedThreadId != _thread || _clock.ElapsedMilliseconds < 200) return;
+            _clock.Restart();
+            cmdlet.WriteProgress(new ProgressRecord(id, activity, value) { PercentComplete = -1 });
+        }
     }
 
     /// <summary>Dynamic-range quantization of a SavedModel's TensorFlow graph (int8 variables, dequantized at run time).</summary>
@@ -217,7 +322,7 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
         }
 
         var unused = new[] { nameof(WeightBits), nameof(BlockSize), nameof(InputType), nameof(OutputType), nameof(CalibrationData),
-            nameof(CalibrationStatistics), nameof(NoBiasCorrection), nameof(Strict) }.Where(IsBound).ToArray();
+            nameof(CalibrationStatistics), nameof(NoBiasCorrection), nameof(Strict), nameof(TargetSqnrDb), nameof(MaxAccuracyDrop) }.Where(IsBound).ToArray();
         if (unused.Length > 0 || Granularity is not (WeightGranularity.PerChannel or WeightGranularity.PerTensor))
         {
             string what = unused.Length > 0 ? string.Join(", ", unused.Select(p => "-" + p)) : $"-Granularity {Granularity}";

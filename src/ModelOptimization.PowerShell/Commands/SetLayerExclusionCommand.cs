@@ -28,8 +28,9 @@ public sealed class SetLayerExclusionCommand : ModelCmdletBase
     [ValidateNotNull]
     public Model InputObject { get; set; } = null!;
 
-    /// <summary>Layer names (first output tensor), wildcards allowed.</summary>
-    [Parameter(Position = 0)]
+    /// <summary>Layer names (first output tensor), wildcards allowed; also the LayerName of piped debugger records.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("LayerName")]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(LayerNameCompleter))]
@@ -58,7 +59,7 @@ public sealed class SetLayerExclusionCommand : ModelCmdletBase
     public int Subgraph { get; set; }
 
     /// <summary>Why; shown beside every decision the rule makes.</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? Reason { get; set; }
 
@@ -78,11 +79,8 @@ public sealed class SetLayerExclusionCommand : ModelCmdletBase
 
     protected override void BeginProcessing()
     {
-        if (Name is null && Pattern is null && OpType is null && Index is null)
-        {
-            ThrowModelError(InvalidCombination("Set-LayerExclusion needs at least one of -Name, -Pattern, -OpType or -Index to select layers.",
-                "Select layers, e.g. -OpType SOFTMAX or -Name 'dense*'."));
-        }
+        // Names may still come from piped records (Measure-QuantizationError -SuggestExclusion): checked per record then.
+        if (!MyInvocation.ExpectingInput) RequireSelector();
 
         if (ModeBound && !Include)
         {
@@ -105,6 +103,7 @@ public sealed class SetLayerExclusionCommand : ModelCmdletBase
     protected override void ProcessRecord()
     {
         ThrowIfStopping();
+        RequireSelector();
         var model = InputObject;
         var layers = LayersOf(model);
         int? subgraph = MyInvocation.BoundParameters.ContainsKey(nameof(Subgraph)) ? Subgraph : null;
@@ -162,6 +161,15 @@ public sealed class SetLayerExclusionCommand : ModelCmdletBase
         }
 
         if (PassThru) WriteObject(model);
+    }
+
+    private void RequireSelector()
+    {
+        if (Name is null && Pattern is null && OpType is null && Index is null)
+        {
+            ThrowModelError(InvalidCombination("Set-LayerExclusion needs at least one of -Name, -Pattern, -OpType or -Index to select layers.",
+                "Select layers, e.g. -OpType SOFTMAX or -Name 'dense*', or pipe records with a LayerName (Measure-QuantizationError -SuggestExclusion)."));
+        }
     }
 
     /// <summary>The layers rules can match: the operators of a TFLite model; the weight layers and weights of a SavedModel.</summary>

@@ -9,12 +9,12 @@
     )
     Parameters  = @{
         InputObject = 'The model whose plan gets the rule; usually from Import-Model through the pipeline.'
-        Name        = 'Layer names (the name of each operator''s first output tensor, as Get-ModelLayer shows); wildcards allowed. Tab completion offers the layers of the model given to -InputObject.'
+        Name        = 'Layer names (the name of each operator''s first output tensor, as Get-ModelLayer shows); wildcards allowed. Tab completion offers the layers of the model given to -InputObject. Records with a LayerName property (Measure-QuantizationError -SuggestExclusion) bind here from the pipeline, and their Reason to -Reason: give the model with -InputObject then.'
         Pattern     = 'A regular expression searched in layer names (AI Edge Quantizer''s regex).'
         OpType      = 'Op types, for example SOFTMAX or FULLY_CONNECTED (case-insensitive). Tab completion offers the TFLite op names.'
         Index       = 'Operator indices (as Get-ModelLayer shows them).'
         Subgraph    = 'The subgraph -Index refers to; by default the rule applies in every subgraph.'
-        Reason      = 'Why the rule exists; shown beside every decision it makes.'
+        Reason      = 'Why the rule exists; shown beside every decision it makes. Taken from piped records that have a Reason property.'
         Include     = 'Quantize the selected layers instead of excluding them.'
         Mode        = 'With -Include: the quantization mode of the selected layers (DynamicRange, FullInteger, Int16x8, Float16, BFloat16 or WeightOnly).'
         PassThru    = 'Write the model after changing its plan, so the pipeline can go on (for example to Invoke-Quantization).'
