@@ -28,13 +28,20 @@ public sealed class SetLayerExclusionCommand : ModelCmdletBase
     [ValidateNotNull]
     public Model InputObject { get; set; } = null!;
 
-    /// <summary>Layer names (first output tensor), wildcards allowed; also the LayerName of piped debugger records.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("LayerName")]
+    /// <summary>Layer names (first output tensor), wildcards allowed.</summary>
+    [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(LayerNameCompleter))]
     public string[]? Name { get; set; }
+
+    /// <summary>
+    /// Literal layer names from piped records (Measure-QuantizationError -SuggestExclusion); a separate parameter so a
+    /// piped model's own Name property never binds as a layer name.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[]? LayerName { get; set; }
 
     /// <summary>A regular expression searched in layer names (AI Edge Quantizer's regex).</summary>
     [Parameter]
@@ -109,7 +116,8 @@ public sealed class SetLayerExclusionCommand : ModelCmdletBase
         int? subgraph = MyInvocation.BoundParameters.ContainsKey(nameof(Subgraph)) ? Subgraph : null;
 
         // Literal selectors must name something in this model; wildcards and patterns may match nothing (a warning).
-        foreach (var n in Name ?? [])
+        var names = Name is null && LayerName is null ? null : (Name ?? []).Concat(LayerName ?? []).ToArray();
+        foreach (var n in names ?? [])
         {
             if (Wildcard.HasWildcard(n))
             {
@@ -142,7 +150,7 @@ public sealed class SetLayerExclusionCommand : ModelCmdletBase
 
         var rule = new LayerRule
         {
-            Name = Name,
+            Name = names,
             Pattern = Pattern,
             OpType = OpType,
             Index = Index,
@@ -165,7 +173,7 @@ public sealed class SetLayerExclusionCommand : ModelCmdletBase
 
     private void RequireSelector()
     {
-        if (Name is null && Pattern is null && OpType is null && Index is null)
+        if (Name is null && LayerName is null && Pattern is null && OpType is null && Index is null)
         {
             ThrowModelError(InvalidCombination("Set-LayerExclusion needs at least one of -Name, -Pattern, -OpType or -Index to select layers.",
                 "Select layers, e.g. -OpType SOFTMAX or -Name 'dense*', or pipe records with a LayerName (Measure-QuantizationError -SuggestExclusion)."));

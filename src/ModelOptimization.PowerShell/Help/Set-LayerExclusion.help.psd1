@@ -9,7 +9,8 @@
     )
     Parameters  = @{
         InputObject = 'The model whose plan gets the rule; usually from Import-Model through the pipeline.'
-        Name        = 'Layer names (the name of each operator''s first output tensor, as Get-ModelLayer shows); wildcards allowed. Tab completion offers the layers of the model given to -InputObject. Records with a LayerName property (Measure-QuantizationError -SuggestExclusion) bind here from the pipeline, and their Reason to -Reason: give the model with -InputObject then.'
+        Name        = 'Layer names (the name of each operator''s first output tensor, as Get-ModelLayer shows); wildcards allowed. Tab completion offers the layers of the model given to -InputObject.'
+        LayerName   = 'Literal layer names, usually bound from piped records that have a LayerName property (Measure-QuantizationError -SuggestExclusion), whose Reason binds to -Reason; give the model with -InputObject then. A name that matches no layer is LayerNotFound.'
         Pattern     = 'A regular expression searched in layer names (AI Edge Quantizer''s regex).'
         OpType      = 'Op types, for example SOFTMAX or FULLY_CONNECTED (case-insensitive). Tab completion offers the TFLite op names.'
         Index       = 'Operator indices (as Get-ModelLayer shows them).'
