@@ -84,9 +84,7 @@ public sealed class GetCalibrationStatisticsCommand : ModelCmdletBase
         CalibrationStatistics stats;
         try
         {
-            var sg = model.Subgraphs[0];
-            var inputs = sg.Inputs.Select(i => (sg.Tensors[i].Name ?? $"input{i}", sg.Tensors[i].Shape, sg.Tensors[i].Type)).ToArray();
-            var data = DatasetAdapter.ToDataset(CalibrationData, inputs);
+            var data = ToDataset(CalibrationData, model);
             var options = new CalibrationOptions { MaxSamples = MyInvocation.BoundParameters.ContainsKey(nameof(CalibrationSamples)) ? CalibrationSamples : null };
             stats = Calibrator.Calibrate(model, data, options, progress, CancellationToken);
         }

@@ -197,9 +197,7 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
         {
             try
             {
-                var sg = model.Subgraphs.Count > 0 ? model.Subgraphs[0] : null;
-                var inputs = sg?.Inputs.Select(i => (sg.Tensors[i].Name ?? $"input{i}", sg.Tensors[i].Shape, sg.Tensors[i].Type)).ToArray();
-                options = options with { CalibrationData = DatasetAdapter.ToDataset(CalibrationData, inputs) };
+                options = options with { CalibrationData = ToDataset(CalibrationData, model) };
             }
             catch (Exception ex) when (ex is not PipelineStoppedException)
             {
@@ -255,9 +253,7 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
         IDataset validation;
         try
         {
-            var sg = model.Subgraphs[0];
-            var inputs = sg.Inputs.Select(i => (sg.Tensors[i].Name ?? $"input{i}", sg.Tensors[i].Shape, sg.Tensors[i].Type)).ToArray();
-            validation = DatasetAdapter.ToDataset(ValidationData ?? CalibrationData, inputs);
+            validation = ToDataset(ValidationData ?? CalibrationData, model);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

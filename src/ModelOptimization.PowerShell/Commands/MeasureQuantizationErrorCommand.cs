@@ -92,9 +92,7 @@ public sealed class MeasureQuantizationErrorCommand : ModelCmdletBase
         IDataset data;
         try
         {
-            var sg = reference.Subgraphs.Count > 0 ? reference.Subgraphs[0] : null;
-            var inputs = sg?.Inputs.Select(i => (sg.Tensors[i].Name ?? $"input{i}", sg.Tensors[i].Shape, sg.Tensors[i].Type)).ToArray();
-            data = DatasetAdapter.ToDataset(Dataset, inputs);
+            data = ToDataset(Dataset, reference);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -115,6 +115,17 @@ public abstract class ModelCmdletBase : PSCmdlet, IDisposable
         if (CancellationToken.IsCancellationRequested || Stopping) throw new PipelineStoppedException();
     }
 
+    /// <summary>
+    /// Samples as given to a -CalibrationData/-Dataset parameter (a dataset, one sample, an array of samples, a
+    /// hashtable) as a dataset fitting the inputs of <paramref name="model"/>'s first subgraph.
+    /// </summary>
+    protected static Core.Data.IDataset ToDataset(object? samples, Core.Graph.Model model)
+    {
+        var sg = model.Subgraphs.Count > 0 ? model.Subgraphs[0] : null;
+        var inputs = sg?.Inputs.Select(i => (sg.Tensors[i].Name ?? $"input{i}", sg.Tensors[i].Shape, sg.Tensors[i].Type)).ToArray();
+        return Formats.Datasets.DatasetAdapter.ToDataset(samples, inputs);
+    }
+
     /// <summary>A <see cref="ErrorIds.ModelFileNotFound"/> failure naming the path.</summary>
     protected static ModelOptimizationException FileNotFound(string path, string? detail = null)
         => new(ErrorIds.ModelFileNotFound, ErrorKind.ObjectNotFound,

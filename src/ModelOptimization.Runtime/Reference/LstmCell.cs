@@ -9,8 +9,9 @@ namespace ModelOptimization.Runtime.Reference;
 /// </summary>
 internal sealed class LstmCell
 {
-    public float[]? InputToInput, InputToForget = null!, InputToCell = null!, InputToOutput = null!;
-    public float[]? RecurrentToInput, RecurrentToForget = null!, RecurrentToCell = null!, RecurrentToOutput = null!;
+    public float[]? InputToInput, RecurrentToInput; // null: CIFG (coupled input and forget gates)
+    public float[] InputToForget = null!, InputToCell = null!, InputToOutput = null!;
+    public float[] RecurrentToForget = null!, RecurrentToCell = null!, RecurrentToOutput = null!;
     public float[]? CellToInput, CellToForget, CellToOutput;
     public float[]? InputLayerNorm, ForgetLayerNorm, CellLayerNorm, OutputLayerNorm;
     public float[]? InputBias, ForgetBias = null!, CellBias = null!, OutputBias = null!;
