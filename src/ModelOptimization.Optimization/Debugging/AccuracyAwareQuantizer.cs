@@ -15,7 +15,7 @@ namespace ModelOptimization.Optimization.Debugging;
 /// exclude the layer that helps most among the next <see cref="CandidatesPerStep"/> of an output sensitivity ranking
 /// (the output metric with only that layer excluded, measured for the <see cref="SensitivityCandidates"/> layers with
 /// the worst isolated error and re-measured when the ranking is used up), keeping it even when no candidate helps on
-/// its own; calibration runs once.
+/// its own; when the target is met, exclusions it no longer needs are put back; calibration runs once.
 /// </summary>
 public static class AccuracyAwareQuantizer
 {
@@ -119,6 +119,50 @@ public static class AccuracyAwareQuantizer
             progress?.Report($"excluded {b.Layer.OpType} '{b.Layer.LayerName}': {Describe(metric)}");
         }
 
+        // Greedy exclusions overshoot: layers excluded early often stop mattering once later ones are float. Put each
+        // back (in exclusion order) when the target still holds without it, then replay the kept exclusions so the
+        // steps report the metric after each of them.
+        if (steps.Count > 1)
+        {
+            var kept = steps.ToList();
+            foreach (var s in steps)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var without = kept.Where(k => k != s).ToList();
+                progress?.Report($"checking whether '{s.LayerName}' is still needed");
+                var trial = WithExclusions(model, without);
+                var r = Quantize(trial, options, model, cancellationToken);
+                var m = evaluator.Evaluate(r.Model);
+                if (!Met(m, target, evaluator.FloatAccuracy)) continue;
+                kept = without;
+                work = trial;
+                current = r;
+                metric = m;
+                progress?.Report($"put back {s.OpType} '{s.LayerName}': {Describe(m)}");
+            }
+
+            if (kept.Count < steps.Count)
+            {
+                var replayed = new List<AccuracyAwareStep>();
+                double before = Primary(new Metric(initialSqnr, initialAccuracy), target);
+                for (int i = 0; i < kept.Count; i++)
+                {
+                    double after = Primary(metric, target);
+                    if (i < kept.Count - 1)
+                    {
+                        var r = Quantize(WithExclusions(model, kept.Take(i + 1).ToList()), options, model, cancellationToken);
+                        after = Primary(evaluator.Evaluate(r.Model), target);
+                    }
+
+                    replayed.Add(kept[i] with { Step = i + 1, MetricBefore = before, MetricAfter = after });
+                    before = after;
+                }
+
+                steps = replayed;
+                excluded = kept.Select(k => k.LayerName).ToList();
+            }
+        }
+
         return new AccuracyAwareResult(current, steps, initialSqnr, metric.Sqnr, evaluator.FloatAccuracy, initialAccuracy, metric.Accuracy, excluded);
     }
 
@@ -152,6 +196,19 @@ public static class AccuracyAwareQuantizer
         }
 
         return ranked.OrderByDescending(x => x.Score).ThenByDescending(x => x.Sqnr).Select(x => (x.Layer, x.Score)).ToList();
+    }
+
+    private static Model WithExclusions(Model model, List<AccuracyAwareStep> steps)
+    {
+        var trial = model.Clone();
+        trial.Source = model.Source;
+        trial.Plan = model.Plan.Clone();
+        foreach (var s in steps)
+        {
+            trial.Plan.Rules.Add(new LayerRule { Name = [EscapeWildcard(s.LayerName)], Index = [s.LayerIndex], Subgraph = 0, Reason = s.Reason });
+        }
+
+        return trial;
     }
 
     private static Model WithExclusion(Model work, LayerErrorRecord layer)
