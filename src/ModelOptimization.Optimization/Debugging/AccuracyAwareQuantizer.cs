@@ -12,16 +12,21 @@ namespace ModelOptimization.Optimization.Debugging;
 /// <summary>
 /// Accuracy-aware quantization: quantize, measure the first output against the float model on validation samples
 /// (SQNR, and top-1 accuracy against the labels when an accuracy target is set), and while the target is not met,
-/// exclude the layer that helps most among the <see cref="CandidatesPerStep"/> with the worst isolated error (lowest
-/// SQNR, then highest RMSE/scale), keeping it even when no candidate helps on its own; calibration runs once.
+/// exclude the layer that helps most among the next <see cref="CandidatesPerStep"/> of an output sensitivity ranking
+/// (the output metric with only that layer excluded, measured for the <see cref="SensitivityCandidates"/> layers with
+/// the worst isolated error and re-measured when the ranking is used up), keeping it even when no candidate helps on
+/// its own; when the target is met, exclusions it no longer needs are put back; calibration runs once.
 /// </summary>
 public static class AccuracyAwareQuantizer
 {
     /// <summary>Layers (worst isolated error first) tried as the next exclusion in each step.</summary>
     public const int CandidatesPerStep = 3;
 
-    /// <summary>Validation samples the isolated error ranking reads (the output metrics read all).</summary>
+    /// <summary>Validation samples the isolated error and output sensitivity rankings read (the step metrics read all).</summary>
     public const int RankingSamples = 16;
+
+    /// <summary>Layers (worst isolated error first) whose output sensitivity is measured per ranking.</summary>
+    public const int SensitivityCandidates = 12;
 
     /// <summary>
     /// Quantizes <paramref name="model"/> with <paramref name="options"/> and excludes layers (rules added to a copy
@@ -78,35 +83,22 @@ public static class AccuracyAwareQuantizer
         var excluded = new List<string>();
         progress?.Report($"plain quantization: {Describe(metric)}");
 
+        // Output sensitivity ranking: each candidate's output metric with only it (on top of the exclusions so far)
+        // excluded, on the first RankingSamples samples; re-ranked when the list runs out.
+        var ranked = new List<(LayerErrorRecord Layer, double Score)>();
         while (!Met(metric, target, evaluator.FloatAccuracy))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (target.MaxExcludedLayers is int limit && excluded.Count >= limit) throw Unreachable(metric, target, evaluator.FloatAccuracy, excluded, "the exclusion limit is reached");
-            var isolated = QuantizationDebugger.Measure(current.Model, model, validation,
-                new QuantizationDebugOptions { Mode = ErrorMeasurementMode.Isolated, MaxSamples = RankingSamples, ThreadCount = options.Calibration.ThreadCount },
-                cancellationToken: cancellationToken);
-            var candidates = isolated.Layers
-                .Where(l => !excluded.Contains(l.LayerName))
-                .OrderBy(l => l.SqnrDb)
-                .ThenByDescending(l => double.IsNaN(l.RmseOverScale) ? 0 : l.RmseOverScale)
-                .Take(CandidatesPerStep)
-                .ToList();
+            if (ranked.Count == 0) ranked = Rank(current.Model, work, options, model, validation, evaluator, target, excluded, steps.Count + 1, progress, cancellationToken);
+            var candidates = ranked.Take(CandidatesPerStep).Select(x => x.Layer).ToList();
             if (candidates.Count == 0) throw Unreachable(metric, target, evaluator.FloatAccuracy, excluded, "no quantized layer is left to exclude");
 
             (LayerErrorRecord Layer, QuantizationResult Result, Metric Metric, Model Work)? best = null;
             foreach (var c in candidates)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var trial = work.Clone();
-                trial.Source = work.Source;
-                trial.Plan = work.Plan.Clone();
-                trial.Plan.Rules.Add(new LayerRule
-                {
-                    Name = [EscapeWildcard(c.LayerName)],
-                    Index = [c.LayerIndex],
-                    Subgraph = 0,
-                    Reason = $"accuracy-aware: SQNR {c.SqnrDb:F1} dB",
-                });
+                var trial = WithExclusion(work, c);
                 progress?.Report($"step {steps.Count + 1}: trying to exclude {c.OpType} '{c.LayerName}'");
                 var r = Quantize(trial, options, model, cancellationToken);
                 var m = evaluator.Evaluate(r.Model);
@@ -120,13 +112,118 @@ public static class AccuracyAwareQuantizer
             steps.Add(new AccuracyAwareStep(steps.Count + 1, b.Layer.LayerName, b.Layer.LayerIndex, b.Layer.OpType,
                 $"accuracy-aware: SQNR {b.Layer.SqnrDb:F1} dB", before, after));
             excluded.Add(b.Layer.LayerName);
+            ranked.RemoveAll(x => x.Layer.LayerName == b.Layer.LayerName);
             work = b.Work;
             current = b.Result;
             metric = b.Metric;
             progress?.Report($"excluded {b.Layer.OpType} '{b.Layer.LayerName}': {Describe(metric)}");
         }
 
+        // Greedy exclusions overshoot: layers excluded early often stop mattering once later ones are float. Put each
+        // back (in exclusion order) when the target still holds without it, then replay the kept exclusions so the
+        // steps report the metric after each of them.
+        if (steps.Count > 1)
+        {
+            var kept = steps.ToList();
+            foreach (var s in steps)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var without = kept.Where(k => k != s).ToList();
+                progress?.Report($"checking whether '{s.LayerName}' is still needed");
+                var trial = WithExclusions(model, without);
+                var r = Quantize(trial, options, model, cancellationToken);
+                var m = evaluator.Evaluate(r.Model);
+                if (!Met(m, target, evaluator.FloatAccuracy)) continue;
+                kept = without;
+                work = trial;
+                current = r;
+                metric = m;
+                progress?.Report($"put back {s.OpType} '{s.LayerName}': {Describe(m)}");
+            }
+
+            if (kept.Count < steps.Count)
+            {
+                var replayed = new List<AccuracyAwareStep>();
+                double before = Primary(new Metric(initialSqnr, initialAccuracy), target);
+                for (int i = 0; i < kept.Count; i++)
+                {
+                    double after = Primary(metric, target);
+                    if (i < kept.Count - 1)
+                    {
+                        var r = Quantize(WithExclusions(model, kept.Take(i + 1).ToList()), options, model, cancellationToken);
+                        after = Primary(evaluator.Evaluate(r.Model), target);
+                    }
+
+                    replayed.Add(kept[i] with { Step = i + 1, MetricBefore = before, MetricAfter = after });
+                    before = after;
+                }
+
+                steps = replayed;
+                excluded = kept.Select(k => k.LayerName).ToList();
+            }
+        }
+
         return new AccuracyAwareResult(current, steps, initialSqnr, metric.Sqnr, evaluator.FloatAccuracy, initialAccuracy, metric.Accuracy, excluded);
+    }
+
+    /// <summary>
+    /// Ranks the not yet excluded quantized layers by output sensitivity: the <see cref="SensitivityCandidates"/> with
+    /// the worst isolated error (all when there are few), each excluded alone on top of <paramref name="work"/>'s plan
+    /// and measured on the first <see cref="RankingSamples"/> validation samples; best output metric first.
+    /// </summary>
+    private static List<(LayerErrorRecord Layer, double Score)> Rank(Model quantized, Model work, QuantizationOptions options, Model model,
+        IDataset validation, Evaluator evaluator, AccuracyTarget target, List<string> excluded, int step, IProgress<string>? progress,
+        CancellationToken cancellationToken)
+    {
+        progress?.Report($"step {step}: ranking layers by output sensitivity");
+        var isolated = QuantizationDebugger.Measure(quantized, model, validation,
+            new QuantizationDebugOptions { Mode = ErrorMeasurementMode.Isolated, MaxSamples = RankingSamples, ThreadCount = options.Calibration.ThreadCount },
+            cancellationToken: cancellationToken);
+        var pool = isolated.Layers
+            .Where(l => !excluded.Contains(l.LayerName))
+            .OrderBy(l => l.SqnrDb)
+            .ThenByDescending(l => double.IsNaN(l.RmseOverScale) ? 0 : l.RmseOverScale)
+            .Take(SensitivityCandidates)
+            .ToList();
+        var ranked = new List<(LayerErrorRecord Layer, double Score, double Sqnr)>();
+        foreach (var l in pool)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var r = Quantize(WithExclusion(work, l), options, model, cancellationToken);
+            var m = evaluator.Evaluate(r.Model, RankingSamples);
+            double score = Primary(m, target);
+            ranked.Add((l, double.IsNaN(score) ? double.NegativeInfinity : score, m.Sqnr));
+        }
+
+        return ranked.OrderByDescending(x => x.Score).ThenByDescending(x => x.Sqnr).Select(x => (x.Layer, x.Score)).ToList();
+    }
+
+    private static Model WithExclusions(Model model, List<AccuracyAwareStep> steps)
+    {
+        var trial = model.Clone();
+        trial.Source = model.Source;
+        trial.Plan = model.Plan.Clone();
+        foreach (var s in steps)
+        {
+            trial.Plan.Rules.Add(new LayerRule { Name = [EscapeWildcard(s.LayerName)], Index = [s.LayerIndex], Subgraph = 0, Reason = s.Reason });
+        }
+
+        return trial;
+    }
+
+    private static Model WithExclusion(Model work, LayerErrorRecord layer)
+    {
+        var trial = work.Clone();
+        trial.Source = work.Source;
+        trial.Plan = work.Plan.Clone();
+        trial.Plan.Rules.Add(new LayerRule
+        {
+            Name = [EscapeWildcard(layer.LayerName)],
+            Index = [layer.LayerIndex],
+            Subgraph = 0,
+            Reason = $"accuracy-aware: SQNR {layer.SqnrDb:F1} dB",
+        });
+        return trial;
     }
 
     private static QuantizationResult Quantize(Model work, QuantizationOptions options, Model original, CancellationToken cancellationToken)
@@ -198,7 +295,8 @@ public static class AccuracyAwareQuantizer
 
         public double? FloatAccuracy { get; private set; }
 
-        public Metric Evaluate(Model quantized)
+        /// <summary>Output metric of <paramref name="quantized"/> on all samples, or the first <paramref name="maxSamples"/>.</summary>
+        public Metric Evaluate(Model quantized, int maxSamples = int.MaxValue)
         {
             using var q = Interpreter.Create(quantized, new InterpreterOptions { ThreadCount = _threads, CancellationToken = _cancellationToken });
             Interpreter? f = _cache is null ? Interpreter.Create(_reference, new InterpreterOptions { ThreadCount = _threads, CancellationToken = _cancellationToken }) : null;
@@ -212,6 +310,7 @@ public static class AccuracyAwareQuantizer
             {
                 foreach (var sample in _data.GetSamples(_cancellationToken))
                 {
+                    if (n >= maxSamples && !_first) break;
                     float[] reference;
                     if (_cache is not null)
                     {

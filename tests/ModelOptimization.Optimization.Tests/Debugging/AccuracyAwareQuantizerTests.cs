@@ -1,5 +1,6 @@
 using ModelOptimization.Core.Data;
 using ModelOptimization.Core.Errors;
+using ModelOptimization.Core.Quantization;
 using ModelOptimization.Optimization.Debugging;
 using ModelOptimization.Optimization.Quantization;
 using Xunit.Abstractions;
@@ -36,6 +37,30 @@ public class AccuracyAwareQuantizerTests(ITestOutputHelper output)
         foreach (string name in r.ExcludedLayers)
         {
             Assert.Equal(LayerQuantizationDecision.Float, r.Result.Layers.Single(l => l.Name == name).Decision);
+        }
+    }
+
+    [Fact]
+    public void Quantize_SqnrTarget_KeepsOnlyExclusionsTheTargetNeeds()
+    {
+        var model = DebugData.ConvFcMnist();
+        var validation = DebugData.Mnist(0, 30);
+        var options = FullInteger();
+        var plain = ModelQuantizer.Quantize(model, options);
+        double target = QuantizationDebugger.Measure(plain.Model, model, validation).Outputs[0].SqnrDb + 6;
+
+        var r = AccuracyAwareQuantizer.Quantize(model, options with { Statistics = plain.Statistics }, validation, new AccuracyTarget { MinSqnrDb = target });
+
+        Assert.NotEmpty(r.Steps);
+        foreach (var dropped in r.Steps)
+        {
+            var trial = model.Clone();
+            trial.Plan = model.Plan.Clone();
+            foreach (var s in r.Steps.Where(s => s != dropped)) trial.Plan.Rules.Add(new LayerRule { Index = [s.LayerIndex], Subgraph = 0 });
+            var q = ModelQuantizer.Quantize(trial, options with { Statistics = plain.Statistics });
+            double sqnr = QuantizationDebugger.Measure(q.Model, model, validation).Outputs[0].SqnrDb;
+            output.WriteLine($"without excluding '{dropped.LayerName}': {sqnr:F2} dB (target {target:F2})");
+            Assert.True(sqnr < target, $"'{dropped.LayerName}' is excluded but the target holds without it ({sqnr:F2} >= {target:F2} dB)");
         }
     }
 
