@@ -19,7 +19,6 @@ namespace ModelOptimization.Optimization.Tests.Debugging;
 /// </summary>
 public class DebuggerFigureTests(ITestOutputHelper output)
 {
-    private static readonly string[] Photos = ["burger.jpg", "cats_and_dogs.jpg", "grace_hopper_224.jpg", "segmentation_input_rotation0.jpg"];
 
     [SkippableTheory]
     [InlineData("mobilenet_v1_0.25_224_float.tflite", 224)]
@@ -28,8 +27,8 @@ public class DebuggerFigureTests(ITestOutputHelper output)
     {
         Skip.If(Environment.GetEnvironmentVariable("MODELOPT_DEBUGGER_FIGURES") != "1", "Set MODELOPT_DEBUGGER_FIGURES=1 to measure the report figures (minutes).");
         var model = SharedModels.Load(file);
-        var calibration = new InMemoryDataset(Variants(size, 4, seed: 1).Select(x => new Array[] { x }).ToList());
-        var validation = new InMemoryDataset(Variants(size, 4, seed: 2).Select(x => new Array[] { x }).ToList());
+        var calibration = new InMemoryDataset(Interop.ImageModelAgreementTests.Variants(size, 4, seed: 1).Select(x => new Array[] { x }).ToList());
+        var validation = new InMemoryDataset(Interop.ImageModelAgreementTests.Variants(size, 4, seed: 2).Select(x => new Array[] { x }).ToList());
         var options = new QuantizationOptions { Mode = QuantizationMode.FullInteger, CalibrationData = calibration };
         var sw = Stopwatch.StartNew();
 
@@ -70,50 +69,5 @@ public class DebuggerFigureTests(ITestOutputHelper output)
         using var s = new MemoryStream();
         TfliteWriter.Write(m, s);
         return s.Length;
-    }
-
-    /// <summary>Per photo: random crops (50–100 % per side) with random flips, resized, in [−1, 1] (as ImageModelAgreementTests).</summary>
-    private static List<float[]> Variants(int size, int perPhoto, int seed)
-    {
-        var rng = new Random(seed);
-        var list = new List<float[]>();
-        foreach (var photo in Photos)
-        {
-            var path = TestModels.Find("data/images/" + photo);
-            Skip.If(path is null, $"data/images/{photo} is not available.");
-            var ds = (ImageDataset)DatasetReader.Open(path!);
-            var px = (float[])ds.GetSamples().First()[0];
-            int h = ds.Height, w = ds.Width;
-            for (int v = 0; v < perPhoto; v++)
-            {
-                int ch = Math.Max(8, (int)(h * (0.5 + 0.5 * rng.NextDouble())));
-                int cw = Math.Max(8, (int)(w * (0.5 + 0.5 * rng.NextDouble())));
-                int y0 = rng.Next(h - ch + 1), x0 = rng.Next(w - cw + 1);
-                bool flip = rng.Next(2) == 1;
-                var dst = new float[size * size * 3];
-                for (int y = 0; y < size; y++)
-                {
-                    double sy = Math.Clamp((y + 0.5) * ch / size - 0.5, 0, ch - 1);
-                    int ya = (int)sy, yb = Math.Min(ya + 1, ch - 1);
-                    double fy = sy - ya;
-                    for (int x = 0; x < size; x++)
-                    {
-                        double sx = Math.Clamp((x + 0.5) * cw / size - 0.5, 0, cw - 1);
-                        int xa = (int)sx, xb = Math.Min(xa + 1, cw - 1);
-                        double fx = sx - xa;
-                        for (int c = 0; c < 3; c++)
-                        {
-                            double P(int yy, int xx) => px[((y0 + yy) * w + (flip ? x0 + cw - 1 - xx : x0 + xx)) * 3 + c];
-                            double value = (1 - fy) * ((1 - fx) * P(ya, xa) + fx * P(ya, xb)) + fy * ((1 - fx) * P(yb, xa) + fx * P(yb, xb));
-                            dst[(y * size + x) * 3 + c] = (float)(value / 127.5 - 1);
-                        }
-                    }
-                }
-
-                list.Add(dst);
-            }
-        }
-
-        return list;
     }
 }
