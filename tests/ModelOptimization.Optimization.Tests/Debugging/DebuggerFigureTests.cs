@@ -19,7 +19,6 @@ namespace ModelOptimization.Optimization.Tests.Debugging;
 /// </summary>
 public class DebuggerFigureTests(ITestOutputHelper output)
 {
-
     [SkippableTheory]
     [InlineData("mobilenet_v1_0.25_224_float.tflite", 224)]
     [InlineData("deeplabv3_mnv2_257_float.tflite", 257)]
