@@ -3,12 +3,16 @@ using ModelOptimization.Runtime.Execution;
 
 namespace ModelOptimization.Runtime.Operators;
 
-/// <summary>CAST between bool, integer and float types (float → integer truncates toward zero).</summary>
+/// <summary>
+/// CAST between bool, integer and float types (float → integer truncates toward zero). bfloat16 → float32 is exact
+/// (the bfloat16 bits are a float's high half); float32 → bfloat16 rounds to nearest even, NaN staying NaN, as
+/// Eigen's and TensorFlow's bfloat16 conversion does.
+/// </summary>
 internal sealed class CastOperator : UnaryOperator
 {
     private static readonly TensorType[] Supported =
     [
-        TensorType.Float32, TensorType.Float64, TensorType.Float16, TensorType.Int8, TensorType.UInt8, TensorType.Int16,
+        TensorType.Float32, TensorType.Float64, TensorType.Float16, TensorType.BFloat16, TensorType.Int8, TensorType.UInt8, TensorType.Int16,
         TensorType.UInt16, TensorType.Int32, TensorType.UInt32, TensorType.Int64, TensorType.Bool,
     ];
 
@@ -31,7 +35,7 @@ internal sealed class CastOperator : UnaryOperator
         }
     }
 
-    private static bool IsIntegral(TensorType t) => t is not (TensorType.Float32 or TensorType.Float64 or TensorType.Float16);
+    private static bool IsIntegral(TensorType t) => t is not (TensorType.Float32 or TensorType.Float64 or TensorType.Float16 or TensorType.BFloat16);
 
     private static long ReadLong(RuntimeTensor t, int i) => t.Type switch
     {
@@ -51,6 +55,7 @@ internal sealed class CastOperator : UnaryOperator
         TensorType.Float32 => t.Read<float>()[i],
         TensorType.Float64 => t.Read<double>()[i],
         TensorType.Float16 => (double)t.Read<Half>()[i],
+        TensorType.BFloat16 => BitConverter.Int32BitsToSingle(t.Read<ushort>()[i] << 16),
         _ => ReadLong(t, i),
     };
 
@@ -76,8 +81,17 @@ internal sealed class CastOperator : UnaryOperator
             case TensorType.Float32: t.Write<float>()[i] = (float)v; break;
             case TensorType.Float64: t.Write<double>()[i] = v; break;
             case TensorType.Float16: t.Write<Half>()[i] = (Half)v; break;
+            case TensorType.BFloat16: t.Write<ushort>()[i] = ToBFloat16((float)v); break;
             case TensorType.Bool: t.WritableBytes[i] = v != 0 ? (byte)1 : (byte)0; break;
             default: WriteLong(t, i, double.IsNaN(v) ? 0 : (long)Math.Truncate(v)); break;
         }
+    }
+
+    /// <summary>float32 → bfloat16 bits, rounding to nearest even; NaN stays a (quiet) NaN.</summary>
+    internal static ushort ToBFloat16(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        if (float.IsNaN(value)) return (ushort)((bits >> 16) | 0x40);
+        return (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
     }
 }

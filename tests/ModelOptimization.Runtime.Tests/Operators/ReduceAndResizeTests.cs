@@ -90,6 +90,27 @@ public sealed class ReduceAndResizeTests
         Assert.Equal(new[] { true, true, false }, (bool[])interpreter.GetOutput(1).Data);
     }
 
+    [Fact]
+    public void Cast_Float32ToBFloat16AndBack_RoundsToNearestEven()
+    {
+        var mb = new ModelBuilder();
+        int i = mb.Input(TensorType.Float32, [6]);
+        int h = mb.Tensor(TensorType.BFloat16, [6]);
+        int o = mb.Tensor(TensorType.Float32, [6]);
+        mb.Op(BuiltinOperator.CAST, [i], [h]);
+        mb.Op(BuiltinOperator.CAST, [h], [o]);
+        using var interpreter = Interpreter.Create(mb.Build(h, o));
+        // 1 + 2^-8 is halfway between bf16 neighbours 1 and 1 + 2^-7: ties go to the even one (1); 1 + 3·2^-8 goes up.
+        float[] x = [1f, 1f + 1f / 256, 1f + 3f / 256, -2.5f, float.NaN, 3.0e38f];
+        interpreter.SetInput(0, x);
+        interpreter.Invoke();
+        Assert.Equal(new ushort[] { 0x3F80, 0x3F80, 0x3F82, 0xC020 }, ((ushort[])interpreter.GetOutput(0).Data)[..4]);
+        var back = (float[])interpreter.GetOutput(1).Data;
+        Assert.Equal(new[] { 1f, 1f, 1f + 1f / 64, -2.5f }, back[..4]);
+        Assert.True(float.IsNaN(back[4]));
+        Assert.Equal(BitConverter.Int32BitsToSingle(unchecked((int)0x7F62_0000)), back[5]);
+    }
+
     [Theory]
     [InlineData(false, false, new[] { 1f, 1.5f, 2f, 2f })]
     [InlineData(true, false, new[] { 1f, 1f + 1f / 3, 1f + 2f / 3, 2f })]
