@@ -145,8 +145,8 @@ Describe 'Get-ModelLayer' {
             $err[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         }
 
-        It 'reports a subgraph the model does not have as LayerNotFound' {
-            { $mnist | Get-ModelLayer -Subgraph 7 -ErrorAction Stop } | Should -Throw -ErrorId "LayerNotFound$fqid"
+        It 'reports a subgraph the model does not have as SubgraphNotFound' {
+            { $mnist | Get-ModelLayer -Subgraph 7 -ErrorAction Stop } | Should -Throw -ErrorId "SubgraphNotFound$fqid"
         }
 
         It 'rejects a negative subgraph at binding' {

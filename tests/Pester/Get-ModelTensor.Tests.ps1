@@ -91,16 +91,16 @@ Describe 'Get-ModelTensor' {
     }
 
     Context 'Errors' {
-        It 'reports a literal name that matches no tensor as LayerNotFound and still writes the others' {
+        It 'reports a literal name that matches no tensor as TensorNotFound and still writes the others' {
             $t = $mnist | Get-ModelTensor -Name 'no such tensor', 'arith.constant' -ErrorVariable err -ErrorAction SilentlyContinue
             $t.Name | Should -Be 'arith.constant'
             $err | Should -HaveCount 1
-            $err[0].FullyQualifiedErrorId | Should -Be "LayerNotFound$fqid"
+            $err[0].FullyQualifiedErrorId | Should -Be "TensorNotFound$fqid"
             $err[0].TargetObject | Should -Be 'no such tensor'
         }
 
-        It 'reports a subgraph the model does not have as LayerNotFound' {
-            { $mnist | Get-ModelTensor -Subgraph 3 -ErrorAction Stop } | Should -Throw -ErrorId "LayerNotFound$fqid"
+        It 'reports a subgraph the model does not have as SubgraphNotFound' {
+            { $mnist | Get-ModelTensor -Subgraph 3 -ErrorAction Stop } | Should -Throw -ErrorId "SubgraphNotFound$fqid"
         }
     }
 

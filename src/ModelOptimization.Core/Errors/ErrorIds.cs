@@ -27,6 +27,12 @@ public static class ErrorIds
     /// <summary>A named layer does not exist.</summary>
     public const string LayerNotFound = "LayerNotFound";
 
+    /// <summary>A named tensor does not exist.</summary>
+    public const string TensorNotFound = "TensorNotFound";
+
+    /// <summary>A subgraph index the model does not have.</summary>
+    public const string SubgraphNotFound = "SubgraphNotFound";
+
     /// <summary>A named model input does not exist.</summary>
     public const string InputNotFound = "InputNotFound";
 

@@ -53,7 +53,7 @@ public sealed class GetModelLayerCommand : ModelCmdletBase
         bool bySubgraph = MyInvocation.BoundParameters.ContainsKey(nameof(Subgraph));
         if (bySubgraph && Subgraph >= subgraphs)
         {
-            WriteModelError(new ModelOptimizationException(ErrorIds.LayerNotFound, ErrorKind.ObjectNotFound,
+            WriteModelError(new ModelOptimizationException(ErrorIds.SubgraphNotFound, ErrorKind.ObjectNotFound,
                 $"Model '{model.Name}' has no subgraph {Subgraph} (it has {subgraphs}).", Subgraph,
                 $"Use -Subgraph 0..{subgraphs - 1}."), Subgraph);
             return;

@@ -44,7 +44,7 @@ public sealed class GetModelTensorCommand : ModelCmdletBase
         bool bySubgraph = MyInvocation.BoundParameters.ContainsKey(nameof(Subgraph));
         if (bySubgraph && Subgraph >= model.Subgraphs.Count)
         {
-            WriteModelError(new ModelOptimizationException(ErrorIds.LayerNotFound, ErrorKind.ObjectNotFound,
+            WriteModelError(new ModelOptimizationException(ErrorIds.SubgraphNotFound, ErrorKind.ObjectNotFound,
                 $"Model '{model.Name}' has no subgraph {Subgraph} (it has {model.Subgraphs.Count}).", Subgraph,
                 $"Use -Subgraph 0..{model.Subgraphs.Count - 1}."), Subgraph);
             return;
@@ -72,13 +72,11 @@ public sealed class GetModelTensorCommand : ModelCmdletBase
             }
         }
 
-        // Layers are named by their first output tensor, so tensor and layer names share one namespace; a missing
-        // tensor name is reported with the LayerNotFound ErrorId.
         foreach (var n in names ?? [])
         {
             if (n.Found || n.HasWildcard) continue;
             string where = bySubgraph ? $"subgraph {Subgraph} of model '{model.Name}'" : $"model '{model.Name}'";
-            WriteModelError(new ModelOptimizationException(ErrorIds.LayerNotFound, ErrorKind.ObjectNotFound,
+            WriteModelError(new ModelOptimizationException(ErrorIds.TensorNotFound, ErrorKind.ObjectNotFound,
                 $"Cannot find a tensor named '{n.Pattern}' in {where}.", n.Pattern,
                 "List the tensor names with Get-ModelTensor (tab completion offers them)."), n.Pattern);
         }

@@ -11,7 +11,7 @@
         InputObject = 'The model whose layers to list, usually from Import-Model through the pipeline.'
         Name        = 'Layer names to list (the name of each operator''s first output tensor). Wildcards are allowed; a name without wildcards that matches no layer is a non-terminating LayerNotFound error.'
         OpType      = 'Op types to list, for example CONV_2D or FULLY_CONNECTED (the custom code for custom ops). Case-insensitive; wildcards are allowed.'
-        Subgraph    = 'Only the layers of this subgraph (0 is the main graph). A subgraph the model does not have is reported as LayerNotFound.'
+        Subgraph    = 'Only the layers of this subgraph (0 is the main graph). A subgraph the model does not have is reported as SubgraphNotFound.'
     }
     Inputs      = @(
         @{ Type = 'ModelOptimization.Core.Graph.Model'; Description = 'Models, to -InputObject.' }

@@ -3,12 +3,12 @@
     Description = @(
         'Get-ModelTensor writes one object per tensor of the model: its subgraph and index, name, shape and shape signature (-1 marks a dynamic dimension), element type, its role (input, output, constant, variable), its quantization parameters (scales, zero points, quantized dimension, granularity), a sparsity summary, and its size in bytes.'
         'SizeBytes is the length of the constant data for constant tensors (weights), and the dense size of the shape and type for the others (the memory the activation takes at run time).'
-        '-Name and -Subgraph filter the tensors. Names accept wildcards and are case-insensitive; a name without wildcards that matches no tensor is reported as a LayerNotFound error (tensors and layers share their names: a layer is named by its first output tensor).'
+        '-Name and -Subgraph filter the tensors. Names accept wildcards and are case-insensitive; a name without wildcards that matches no tensor is reported as a TensorNotFound error (a layer is named by its first output tensor, so layer names are tensor names too).'
     )
     Parameters  = @{
         InputObject = 'The model whose tensors to list, usually from Import-Model through the pipeline.'
-        Name        = 'Tensor names to list. Wildcards are allowed; a name without wildcards that matches no tensor is a non-terminating LayerNotFound error. Tab completion offers the tensor names of the model given to -InputObject.'
-        Subgraph    = 'Only the tensors of this subgraph (0 is the main graph). A subgraph the model does not have is reported as LayerNotFound.'
+        Name        = 'Tensor names to list. Wildcards are allowed; a name without wildcards that matches no tensor is a non-terminating TensorNotFound error. Tab completion offers the tensor names of the model given to -InputObject.'
+        Subgraph    = 'Only the tensors of this subgraph (0 is the main graph). A subgraph the model does not have is reported as SubgraphNotFound.'
     }
     Inputs      = @(
         @{ Type = 'ModelOptimization.Core.Graph.Model'; Description = 'Models, to -InputObject.' }
