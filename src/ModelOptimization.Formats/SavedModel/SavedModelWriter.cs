@@ -27,9 +27,10 @@ public static class SavedModelWriter
                 $"The model '{model.Name}' was not read from a SavedModel, so it has no TensorFlow graph to write; write it as TFLite instead.");
         }
 
-        // A transform works on its own clone of the graph; the document keeps the graph as read.
-        var graph = model.TensorFlowGraph ?? doc.Graph;
-        Write(Conversion.SavedModelGraphWriter.WithGraph(doc, graph), graph, folder, options, cancellationToken);
+        // A transform works on its own clone of the graph; the document keeps the graph as read. After a transform the
+        // export is serving-only unless options say otherwise.
+        var (document, graph, _) = Conversion.SavedModelGraphWriter.Prepare(model, doc, options?.Pruning ?? SavedModelPruning.Auto);
+        Write(document, graph, folder, options, cancellationToken);
     }
 
     /// <summary>Writes <paramref name="graph"/>'s variables with the rest of <paramref name="document"/>.</summary>

@@ -23,8 +23,54 @@ public static class SavedModelGraphWriter
             return;
         }
 
+        var (document, graph, _) = Prepare(model, doc, options?.Pruning ?? SavedModelPruning.Auto);
+        SavedModelWriter.Write(document, graph, folder, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// What a write of <paramref name="model"/> with <paramref name="pruning"/> drops (nothing is written): whether
+    /// serving-only pruning applies and how many nodes, functions and variables (and variable bytes) it removes.
+    /// </summary>
+    public static SavedModelPruneSummary Summarize(Model model, SavedModelPruning pruning = SavedModelPruning.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Storage is not SavedModelDocument doc) return SavedModelPruneSummary.None;
+        return Prepare(model, doc, pruning).Summary;
+    }
+
+    /// <summary>True when <paramref name="pruning"/> means serving-only for <paramref name="model"/>: asked for, or
+    /// (Auto) the model is a transformation's result or its graph was edited.</summary>
+    public static bool IsServingOnly(Model model, SavedModelPruning pruning)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return pruning switch
+        {
+            SavedModelPruning.ServingOnly => true,
+            SavedModelPruning.KeepTrainingState => false,
+            _ => model.Source is not null || HasGraphEdits(model),
+        };
+    }
+
+    /// <summary>The document and graph to write <paramref name="model"/> with, pruned for serving when that applies.</summary>
+    internal static (SavedModelDocument Document, TfGraph Graph, SavedModelPruneSummary Summary) Prepare(Model model, SavedModelDocument doc, SavedModelPruning pruning)
+    {
         var graph = model.TensorFlowGraph ?? doc.Graph;
-        SavedModelWriter.Write(WithGraph(doc, graph), graph, folder, options, cancellationToken);
+        if (!IsServingOnly(model, pruning)) return (WithGraph(doc, graph), graph, SavedModelPruneSummary.None);
+
+        var result = SavedModelServingPruner.Prune(graph, doc.MetaGraph);
+        var document = WithGraph(doc, result.Graph);
+        if (!ReferenceEquals(document, doc)) SavedModelServingPruner.PruneCollections(document.MetaGraph, result.Graph);
+        var removed = new HashSet<string>(result.RemovedVariables, StringComparer.Ordinal);
+        var summary = new SavedModelPruneSummary
+        {
+            Applied = true,
+            RemovedNodes = result.RemovedNodes.Count,
+            RemovedFunctions = result.RemovedFunctions.Count,
+            RemovedVariables = result.RemovedVariables,
+            RemovedVariableBytes = graph.Variables.Where(v => removed.Contains(v.Name)).Sum(v => v.ByteCount),
+            Notes = result.Notes,
+        };
+        return (document, result.Graph, summary);
     }
 
     /// <summary>
