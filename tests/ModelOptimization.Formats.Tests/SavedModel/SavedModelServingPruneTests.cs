@@ -78,6 +78,57 @@ public sealed class SavedModelServingPruneTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public void Write_ServingOnlyTf2_DropsKerasMetricsFromSaverFunctionsCheckpointAndObjectGraphs()
+    {
+        var folder = SavedModelTestData.Require("keras_mlp_dense");
+        using var temp = SavedModelTestData.Temp();
+        var model = SavedModelReader.Read(folder);
+        string outDir = temp.Sub("serving");
+        SavedModelGraphWriter.Write(model, outDir, new SavedModelWriteOptions { Pruning = SavedModelPruning.ServingOnly });
+
+        var back = SavedModelReader.Read(outDir);
+        var g = back.TensorFlowGraph!;
+        Assert.Equal(4, g.Variables.Count);
+        Assert.DoesNotContain(g.Variables, v => v.IsTrainingState);
+        // The traced save/restore functions list only the kept keys, with as many dtypes and tensors.
+        var saverOps = g.Functions.SelectMany(f => f.Nodes.Select(n => (f, n))).Where(p => p.n.Op is "RestoreV2" or "SaveV2").ToList();
+        Assert.Equal(2, saverOps.Count);
+        foreach (var (f, n) in saverOps)
+        {
+            var names = f.Nodes.Single(c => c.Name == n.DataInputs.ElementAt(1).Split(':')[0]).Attributes["value"].Tensor!.StringValues!
+                .Select(b => System.Text.Encoding.UTF8.GetString(b)).ToList();
+            Assert.DoesNotContain(names, k => k.StartsWith("keras_api/metrics/", StringComparison.Ordinal));
+            Assert.Contains("layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE", names);
+            Assert.Equal(names.Count, n.Attributes["dtypes"].List!.Types.Count);
+            if (n.Op == "SaveV2") Assert.Equal(names.Count, n.DataInputs.Count() - 3);
+        }
+
+        Assert.DoesNotContain(g.Functions.SelectMany(f => f.Nodes), n => n.Op == "AssignVariableOp" && n.Inputs[0].Contains("count", StringComparison.Ordinal));
+        // Object graphs keep their node ids; no edge leads to the dropped variables any more.
+        var doc = SavedModelReader.DocumentOf(back)!;
+        var og = doc.MetaGraph.ObjectGraphDef;
+        var before = SavedModelReader.DocumentOf(model)!.MetaGraph.ObjectGraphDef;
+        Assert.Equal(before.Nodes.Count, og.Nodes.Count);
+        var reachable = new HashSet<int>();
+        var stack = new Stack<int>([0]);
+        while (stack.Count > 0)
+        {
+            int at = stack.Pop();
+            if (!reachable.Add(at)) continue;
+            foreach (var c in og.Nodes[at].Children) stack.Push(c.NodeId);
+        }
+
+        var reachableVariables = reachable.Where(i => og.Nodes[i].KindCase == Formats.SavedModel.Protos.SavedObject.KindOneofCase.Variable).Select(i => og.Nodes[i].Variable.Name).ToList();
+        Assert.Equal(["dense/bias", "dense/kernel", "dense_1/bias", "dense_1/kernel"], reachableVariables.Order(StringComparer.Ordinal));
+        var objectGraph = doc.Bundle!.Entries.Single(e => e.Key == TensorBundle.ObjectGraphKey);
+        var tog = Formats.SavedModel.Protos.TrackableObjectGraph.Parser.ParseFrom(BundleChecksum.FirstString(objectGraph.Data.Span));
+        var keys = tog.Nodes.SelectMany(n => n.Attributes).Select(a => a.CheckpointKey).ToList();
+        Assert.DoesNotContain(keys, k => k.Contains("metrics", StringComparison.Ordinal));
+        Assert.Equal(4, keys.Count(k => k.StartsWith("layer_with_weights-", StringComparison.Ordinal)));
+        Assert.Empty(SavedModelValidator.Validate(back));
+    }
+
+    [SkippableFact]
     public void Write_Default_UnchangedModelKeepsTrainingStateByteForByte()
     {
         var folder = SavedModelTestData.Require("mnist_conv_tf1");

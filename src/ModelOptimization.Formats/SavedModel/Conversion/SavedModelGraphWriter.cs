@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using ModelOptimization.Core.Graph;
 using ModelOptimization.Core.TensorFlow;
 
@@ -59,7 +60,16 @@ public static class SavedModelGraphWriter
 
         var result = SavedModelServingPruner.Prune(graph, doc.MetaGraph);
         var document = WithGraph(doc, result.Graph);
-        if (!ReferenceEquals(document, doc)) SavedModelServingPruner.PruneCollections(document.MetaGraph, result.Graph);
+        if (!ReferenceEquals(document, doc))
+        {
+            SavedModelServingPruner.PruneCollections(document.MetaGraph, result.Graph);
+            if (result.RemovedVariables.Count > 0 && CheckpointObjectGraph(doc) is { } tog
+                && SavedModelServingPruner.PruneObjectGraphs(document.MetaGraph, tog, result.RemovedVariables.ToHashSet(StringComparer.Ordinal)) is { } pruned)
+            {
+                document.CheckpointObjectGraph = pruned.ToByteArray();
+            }
+        }
+
         var removed = new HashSet<string>(result.RemovedVariables, StringComparer.Ordinal);
         var summary = new SavedModelPruneSummary
         {
@@ -83,6 +93,13 @@ public static class SavedModelGraphWriter
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(graph);
         return SavedModelGraphRebuilder.Apply(document, graph);
+    }
+
+    /// <summary>The checkpoint's object graph (TF2), or null when the bundle has none.</summary>
+    private static Protos.TrackableObjectGraph? CheckpointObjectGraph(SavedModelDocument doc)
+    {
+        var entry = doc.Bundle?.Entries.FirstOrDefault(e => e.Key == TensorBundle.ObjectGraphKey && e.Entry.Slices.Count == 0);
+        return entry is null ? null : Protos.TrackableObjectGraph.Parser.ParseFrom(BundleChecksum.FirstString(entry.Data.Span));
     }
 
     /// <summary>True when <paramref name="model"/>'s graph has edits that <see cref="SavedModelWriter"/> alone would not write.</summary>

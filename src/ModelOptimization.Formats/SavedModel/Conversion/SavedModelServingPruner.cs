@@ -10,8 +10,10 @@ namespace ModelOptimization.Formats.SavedModel.Conversion;
 /// TF1 variables, which <c>import_meta_graph</c> looks up), the functions those nodes and the object graph call, and
 /// only the variables the kept nodes use. The TF1 saver is rewritten to the kept variables: the <c>RestoreV2</c>/
 /// <c>SaveV2</c> <c>tensor_names</c> and <c>shape_and_slices</c> constants, their <c>dtypes</c>, the restore
-/// <c>Assign</c>s and the restore group's control inputs. A TF2 model restores through traced functions and its
-/// object graph, which this pass does not rewrite: its variables are all kept (see <see cref="Result.Notes"/>).
+/// <c>Assign</c>s and the restore group's control inputs. A TF2 model saves and restores through traced functions:
+/// the training state no signature reads (optimizer slots, Keras metrics) is dropped from those functions' saver ops
+/// and from the checkpoint; <see cref="PruneObjectGraphs"/> then cuts the edges to it in both object graphs, keeping
+/// every object node (renumbering node ids would have to reach concrete functions' bound inputs and Keras metadata).
 /// </summary>
 internal static class SavedModelServingPruner
 {
@@ -80,9 +82,23 @@ internal static class SavedModelServingPruner
         var saverNodes = Closure(saverRoots, byName);
         bool functionSaver = saverNodes.Any(n => byName[n].Op is "StatefulPartitionedCall" or "PartitionedCall");
         HashSet<string>? restoredKeys = null;
+        var droppedKeys = new HashSet<string>(StringComparer.Ordinal);
         if (functionSaver)
         {
-            notes.Add("the saver restores through traced functions (TF2): every variable and the object graph are kept");
+            // TF2: training state no signature reads (optimizer slots and iterations, Keras metrics) leaves the traced
+            // save/restore functions and the checkpoint; the object graphs keep their nodes (ids unchanged) but lose
+            // the edges and slot references to them (see PruneObjectGraphs).
+            var candidates = new HashSet<string>(g.Variables.Where(v => v.IsTrainingState && (v.NodeName is null || !reach.Contains(v.NodeName)))
+                .Select(v => v.Name), StringComparer.Ordinal);
+            var saverFunctions = saverNodes.Select(n => byName[n]).Where(n => n.Op is "StatefulPartitionedCall" or "PartitionedCall")
+                .Select(n => n.Attributes.TryGetValue("f", out var f) ? f.Func?.Name : null).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            if (candidates.Count > 0)
+            {
+                foreach (var f in g.Functions.Where(f => saverFunctions.Contains(f.Name))) RewriteFunctionSaver(f, candidates);
+                droppedKeys = candidates;
+            }
+
+            if (droppedKeys.Count == 0) notes.Add("the saver restores through traced functions (TF2) and every variable is model state: all variables kept");
         }
         else if (saverNodes.Count > 0)
         {
@@ -111,7 +127,173 @@ internal static class SavedModelServingPruner
             });
         }
 
+        else if (droppedKeys.Count > 0)
+        {
+            g.Variables.RemoveAll(v => droppedKeys.Contains(v.Name));
+            removedVariables.AddRange(droppedKeys.Order(StringComparer.Ordinal));
+        }
+
         return new Result(g, removedNodes, removedFunctions, removedVariables, notes);
+    }
+
+    /// <summary>
+    /// Rewrites a TF2 traced save/restore function so it no longer saves or restores <paramref name="dropped"/>:
+    /// the <c>RestoreV2</c>/<c>SaveV2</c> names, slices and dtypes, the restore's Identity/AssignVariableOp chains of
+    /// the dropped keys (and control inputs to them), and the saved tensors.
+    /// </summary>
+    private static void RewriteFunctionSaver(TfFunction f, HashSet<string> dropped)
+    {
+        var byName = new Dictionary<string, TfNode>(StringComparer.Ordinal);
+        foreach (var n in f.Nodes) byName.TryAdd(n.Name, n);
+        var consumers = new Dictionary<string, List<TfNode>>(StringComparer.Ordinal);
+        foreach (var n in f.Nodes)
+        {
+            foreach (string i in n.DataInputs)
+            {
+                string p = SavedModelGraphBuilder.NodeOf(i);
+                if (!consumers.TryGetValue(p, out var list)) consumers[p] = list = [];
+                if (!list.Contains(n)) list.Add(n);
+            }
+        }
+
+        var removed = new HashSet<string>(StringComparer.Ordinal);
+        var rewritten = new Dictionary<string, TfTensor>(StringComparer.Ordinal);
+        foreach (var node in f.Nodes.Where(n => n.Op is "RestoreV2" or "SaveV2").ToList())
+        {
+            if (ConstStrings(node, 1, byName) is not { } names) continue;
+            var keep = names.Select(b => !dropped.Contains(System.Text.Encoding.UTF8.GetString(b))).ToArray();
+            if (keep.All(x => x)) continue;
+            if (node.Op == "RestoreV2")
+            {
+                var map = Renumber(keep);
+                for (int k = 0; k < keep.Length; k++)
+                {
+                    if (keep[k]) continue;
+                    foreach (var (_, chain) in AssignTargets(node.Name, k, consumers, byName)) removed.UnionWith(chain.Select(c => c.Name));
+                }
+
+                foreach (var c in consumers.GetValueOrDefault(node.Name) ?? [])
+                {
+                    for (int i = 0; i < c.Inputs.Count; i++)
+                    {
+                        string input = c.Inputs[i];
+                        if (input.StartsWith('^') || SavedModelGraphBuilder.NodeOf(input) != node.Name) continue;
+                        int colon = input.LastIndexOf(':');
+                        int k = OutputIndex(input);
+                        if (colon > 0 && map[k] >= 0) c.Inputs[i] = input[..(colon + 1)] + map[k].ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+
+                FilterShapes(node, keep);
+            }
+            else
+            {
+                var data = node.Inputs.Where(i => !i.StartsWith('^')).ToList();
+                if (data.Count - 3 != keep.Length) continue;
+                var controls = node.Inputs.Where(i => i.StartsWith('^'));
+                node.Inputs = [.. data.Take(3), .. data.Skip(3).Where((_, k) => keep[k]), .. controls];
+            }
+
+            FilterStringConst(node, 1, keep, byName, rewritten);
+            FilterStringConst(node, 2, keep, byName, rewritten);
+            FilterListAttr(node, "dtypes", keep);
+        }
+
+        if (removed.Count == 0) return;
+        f.Nodes.RemoveAll(n => removed.Contains(n.Name));
+        foreach (var n in f.Nodes) n.Inputs.RemoveAll(i => i.StartsWith('^') && removed.Contains(i[1..]));
+    }
+
+    /// <summary>
+    /// Removes <paramref name="droppedKeys"/> from a TF2 model's object graphs without renumbering them: in the
+    /// checkpoint's <c>TrackableObjectGraph</c> the attributes with those keys go, and so do the child edges and slot
+    /// references to nodes left without attributes; the same nodes (found by their path of child names from the
+    /// root) lose their edges and slot references in the <c>SavedObjectGraph</c>. Returns the new checkpoint object
+    /// graph, or null when nothing changed.
+    /// </summary>
+    public static TrackableObjectGraph? PruneObjectGraphs(MetaGraphDef metaGraph, TrackableObjectGraph checkpoint, IReadOnlySet<string> droppedKeys)
+    {
+        if (droppedKeys.Count == 0) return null;
+        var tog = checkpoint.Clone();
+        var droppedIds = new HashSet<int>();
+        for (int i = 0; i < tog.Nodes.Count; i++)
+        {
+            var node = tog.Nodes[i];
+            int before = node.Attributes.Count;
+            var kept = node.Attributes.Where(a => !droppedKeys.Contains(a.CheckpointKey)).ToList();
+            if (kept.Count == before) continue;
+            node.Attributes.Clear();
+            node.Attributes.AddRange(kept);
+            if (kept.Count == 0) droppedIds.Add(i);
+        }
+
+        if (droppedIds.Count == 0) return null;
+        var paths = Paths(tog.Nodes.Count, i => tog.Nodes[i].Children.Select(c => (c.LocalName, c.NodeId)));
+        foreach (var node in tog.Nodes) Cut(node.Children, node.SlotVariables, droppedIds);
+
+        if (metaGraph.ObjectGraphDef is { } og)
+        {
+            var savedIds = new HashSet<int>();
+            foreach (int id in droppedIds)
+            {
+                if (!paths.TryGetValue(id, out var path)) continue;
+                int at = 0;
+                foreach (string step in path)
+                {
+                    var child = og.Nodes[at].Children.FirstOrDefault(c => c.LocalName == step);
+                    if (child is null || child.NodeId < 0 || child.NodeId >= og.Nodes.Count)
+                    {
+                        at = -1;
+                        break;
+                    }
+
+                    at = child.NodeId;
+                }
+
+                if (at > 0 && og.Nodes[at].KindCase == SavedObject.KindOneofCase.Variable) savedIds.Add(at);
+            }
+
+            foreach (var node in og.Nodes) Cut(node.Children, node.SlotVariables, savedIds);
+        }
+
+        return tog;
+    }
+
+    private static void Cut(Google.Protobuf.Collections.RepeatedField<TrackableObjectGraph.Types.TrackableObject.Types.ObjectReference> children,
+        Google.Protobuf.Collections.RepeatedField<TrackableObjectGraph.Types.TrackableObject.Types.SlotVariableReference> slots, HashSet<int> ids)
+    {
+        var keptChildren = children.Where(c => !ids.Contains(c.NodeId)).ToList();
+        if (keptChildren.Count != children.Count)
+        {
+            children.Clear();
+            children.AddRange(keptChildren);
+        }
+
+        var keptSlots = slots.Where(s => !ids.Contains(s.SlotVariableNodeId) && !ids.Contains(s.OriginalVariableNodeId)).ToList();
+        if (keptSlots.Count != slots.Count)
+        {
+            slots.Clear();
+            slots.AddRange(keptSlots);
+        }
+    }
+
+    /// <summary>The first path of child names from node 0 to every node (breadth first).</summary>
+    private static Dictionary<int, List<string>> Paths(int count, Func<int, IEnumerable<(string Name, int Id)>> children)
+    {
+        var paths = new Dictionary<int, List<string>> { [0] = [] };
+        var queue = new Queue<int>([0]);
+        while (queue.Count > 0)
+        {
+            int at = queue.Dequeue();
+            foreach (var (name, id) in children(at))
+            {
+                if (id < 0 || id >= count || paths.ContainsKey(id)) continue;
+                paths[id] = [.. paths[at], name];
+                queue.Enqueue(id);
+            }
+        }
+
+        return paths;
     }
 
     /// <summary>
