@@ -153,6 +153,12 @@ public sealed class SavedModelServingPruneTests(ITestOutputHelper output)
         Assert.True(SavedModelGraphWriter.Summarize(derived).Applied);
         Assert.Equal(10, SavedModelGraphWriter.Summarize(derived).RemovedVariables.Count);
         Assert.False(SavedModelGraphWriter.Summarize(derived, SavedModelPruning.KeepTrainingState).Applied);
+
+        // Layer rules (Set-LayerExclusion) count as an edit too.
+        var excluded = SavedModelReader.Read(folder);
+        Assert.False(SavedModelGraphWriter.Summarize(excluded).Applied);
+        excluded.Plan.Rules.Add(new Core.Quantization.LayerRule { Name = ["MatMul"] });
+        Assert.True(SavedModelGraphWriter.Summarize(excluded).Applied);
     }
 
     [SkippableFact]

@@ -40,7 +40,8 @@ public static class SavedModelGraphWriter
     }
 
     /// <summary>True when <paramref name="pruning"/> means serving-only for <paramref name="model"/>: asked for, or
-    /// (Auto) the model is a transformation's result or its graph was edited.</summary>
+    /// (Auto) the model is a transformation's result, its graph was edited, or its plan has layer rules
+    /// (Set-LayerExclusion).</summary>
     public static bool IsServingOnly(Model model, SavedModelPruning pruning)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -48,7 +49,7 @@ public static class SavedModelGraphWriter
         {
             SavedModelPruning.ServingOnly => true,
             SavedModelPruning.KeepTrainingState => false,
-            _ => model.Source is not null || HasGraphEdits(model),
+            _ => model.Source is not null || model.Plan.Rules.Count > 0 || HasGraphEdits(model),
         };
     }
 
