@@ -95,6 +95,9 @@ internal static class SavedModelServingPruner
             if (candidates.Count > 0)
             {
                 foreach (var f in g.Functions.Where(f => saverFunctions.Contains(f.Name))) RewriteFunctionSaver(f, candidates);
+
+                // A key some restore op still lists (one this pass could not rewrite) stays in the checkpoint.
+                candidates.ExceptWith(g.Functions.SelectMany(f => RestoredNames(f.Nodes)).Concat(RestoredNames(g.Nodes)));
                 droppedKeys = candidates;
             }
 
@@ -126,7 +129,6 @@ internal static class SavedModelServingPruner
                 return !keep;
             });
         }
-
         else if (droppedKeys.Count > 0)
         {
             g.Variables.RemoveAll(v => droppedKeys.Contains(v.Name));
@@ -134,6 +136,15 @@ internal static class SavedModelServingPruner
         }
 
         return new Result(g, removedNodes, removedFunctions, removedVariables, notes);
+    }
+
+    /// <summary>The checkpoint keys the <c>RestoreV2</c> ops among <paramref name="nodes"/> list.</summary>
+    private static IEnumerable<string> RestoredNames(List<TfNode> nodes)
+    {
+        var byName = new Dictionary<string, TfNode>(StringComparer.Ordinal);
+        foreach (var n in nodes) byName.TryAdd(n.Name, n);
+        return nodes.Where(n => n.Op == "RestoreV2").SelectMany(n => ConstStrings(n, 1, byName) ?? [])
+            .Select(b => System.Text.Encoding.UTF8.GetString(b)).ToList();
     }
 
     /// <summary>
@@ -444,7 +455,7 @@ internal static class SavedModelServingPruner
             {
                 var data = node.Inputs.Where(i => !i.StartsWith('^')).ToList();
                 if (data.Count < 3) continue;
-                var keep = data.Skip(3).Select(i => SavedVariable(i, byName) is not { } v || kept.Contains(v)).ToArray();
+                var keep = data.Skip(3).Select(i => VariableNode(i, byName) is not { } v || kept.Contains(v)).ToArray();
                 if (keep.All(x => x)) continue;
                 var controls = node.Inputs.Where(i => i.StartsWith('^'));
                 node.Inputs = [.. data.Take(3), .. data.Skip(3).Where((_, k) => keep[k]), .. controls];
@@ -493,9 +504,7 @@ internal static class SavedModelServingPruner
         }
     }
 
-    /// <summary>The variable node behind a saved tensor (through Identity / ReadVariableOp), or null.</summary>
-    private static string? SavedVariable(string input, Dictionary<string, TfNode> byName) => VariableNode(input, byName);
-
+    /// <summary>The variable node behind a tensor (through Identity / ReadVariableOp), or null.</summary>
     private static string? VariableNode(string input, Dictionary<string, TfNode> byName)
     {
         for (int depth = 0; depth < 16; depth++)
