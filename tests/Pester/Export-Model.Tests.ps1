@@ -206,4 +206,53 @@ Describe 'Export-Model' {
             Test-Path -LiteralPath $out | Should -BeFalse
         }
     }
+
+    Context 'SavedModel serving-only export' {
+        BeforeAll {
+            $tf1Path = Join-Path $AssetsPath 'half_plus_two_tf1'
+            $tf1 = Import-Model -LiteralPath $tf1Path
+            $mnistTfPath = Join-Path $SharedModels 'savedmodel/mnist_conv_tf1'
+            $mnistTf = if (Test-Path -LiteralPath $mnistTfPath) { Import-Model -LiteralPath $mnistTfPath }
+            function Get-FolderBytes([string] $Path) { (Get-ChildItem -LiteralPath $Path -Recurse -File | Measure-Object Length -Sum).Sum }
+        }
+
+        It 'writes an unchanged SavedModel byte for byte by default, and prunes it with -ServingOnly, saying what it dropped' {
+            $same = Join-Path $dir 'tf1-same'
+            $tf1 | Export-Model $same
+            foreach ($rel in 'saved_model.pb', 'variables/variables.index', 'variables/variables.data-00000-of-00001') {
+                (Get-FileHash (Join-Path $same $rel)).Hash | Should -Be (Get-FileHash (Join-Path $tf1Path $rel)).Hash
+            }
+            $pruned = Join-Path $dir 'tf1-serving'
+            $verbose = $tf1 | Export-Model $pruned -ServingOnly -Verbose 4>&1
+            "$verbose" | Should -Match 'serving-only: 4 nodes, 0 functions, 0 variables'
+            $back = Import-Model -LiteralPath $pruned
+            $back.TensorFlowGraph.FindNode('init') | Should -BeNullOrEmpty
+            $back.TensorFlowGraph.Variables.Count | Should -Be $tf1.TensorFlowGraph.Variables.Count
+            (Invoke-Model -InputObject $back -Input (, [float[]] @(5)) -Signature regress_x2_to_y3).Outputs[0].Data |
+                Should -Be (Invoke-Model -InputObject $tf1 -Input (, [float[]] @(5)) -Signature regress_x2_to_y3).Outputs[0].Data
+        }
+
+        It 'drops the Momentum slots and training ops of a quantized TF1 model by default, and keeps them with -KeepTrainingState' {
+            if (-not $mnistTf) { Set-ItResult -Skipped -Because $NoSharedModels; return }
+            $q = $mnistTf | Invoke-Quantization -Mode DynamicRange
+            $serving = Join-Path $dir 'mnist-q'
+            $full = Join-Path $dir 'mnist-q-full'
+            $q | Export-Model $serving
+            $q | Export-Model $full -KeepTrainingState
+            $a = Import-Model -LiteralPath $serving
+            $b = Import-Model -LiteralPath $full
+            @($a.TensorFlowGraph.Variables | Where-Object IsTrainingState).Count | Should -Be 0
+            @($b.TensorFlowGraph.Variables | Where-Object IsTrainingState).Count | Should -Be 10
+            @($a.TensorFlowGraph.Nodes | Where-Object Op -Like 'Apply*').Count | Should -Be 0
+            (Get-FolderBytes $mnistTfPath) / (Get-FolderBytes $serving) | Should -BeGreaterThan 3.5
+            (Get-FolderBytes $full) | Should -BeGreaterThan (2 * (Get-FolderBytes $serving))
+        }
+
+        It 'stops on -ServingOnly with -KeepTrainingState, or with TFLite output (ParameterCombinationInvalid)' {
+            { $tf1 | Export-Model (Join-Path $dir 'both') -ServingOnly -KeepTrainingState } | Should -Throw -ErrorId "ParameterCombinationInvalid$fqid"
+            { $tf1 | Export-Model (Join-Path $dir 'x.tflite') -ServingOnly } | Should -Throw -ErrorId "ParameterCombinationInvalid$fqid"
+            { Import-Model $HelloPath | Export-Model (Join-Path $dir 'h2.tflite') -KeepTrainingState } | Should -Throw -ErrorId "ParameterCombinationInvalid$fqid"
+            Test-Path -LiteralPath (Join-Path $dir 'both') | Should -BeFalse
+        }
+    }
 }

@@ -102,6 +102,59 @@ Describe 'Measure-QuantizationError' {
         $e2[0].FullyQualifiedErrorId | Should -Match '^(GraphStructureMismatch|InputDataInvalid),'
     }
 
+    Context 'SavedModel' {
+        BeforeAll {
+            $tfPath = Join-Path $SharedModels 'savedmodel/mnist_conv_tf1'
+            $tfFloat = if (Test-Path -LiteralPath $tfPath) { Import-Model -LiteralPath $tfPath }
+            $tfInt8 = if ($tfFloat) { $tfFloat | Invoke-Quantization -Mode DynamicRange }
+            # mnist_conv_tf1 was trained on raw 0..255 pixels.
+            $pixels = Import-Dataset (Join-Path $AssetsPath 'mnist-first100-images-idx3-ubyte.gz') -Shape 1, 28, 28, 1 -First 10
+        }
+
+        It 'measures a quantized SavedModel by the TensorFlow layers Get-ModelLayer shows' {
+            if (-not $tfFloat) { Set-ItResult -Skipped -Because $NoSharedModels; return }
+            $records = @($tfInt8 | Measure-QuantizationError $pixels)
+            $layers = Get-ModelLayer -InputObject $tfFloat
+            $quantizedLayers = $tfInt8.QuantizationReport | Where-Object Quantized | ForEach-Object { $_.Layers } | Sort-Object -Unique
+            ($records.LayerName | Sort-Object) -join ',' | Should -Be (($quantizedLayers | Sort-Object) -join ',')
+            foreach ($r in $records) {
+                ($layers | Where-Object Name -EQ $r.LayerName).Index | Should -Be $r.LayerIndex
+                $r.OpType | Should -BeIn 'Conv2D', 'MatMul'
+                $r.SqnrDb | Should -BeGreaterThan 25
+                $r.Samples | Should -Be 10
+            }
+            ($tfInt8 | Measure-QuantizationError $pixels -Summary).Top1Agreement | Should -BeGreaterThan 0.8
+        }
+
+        It 'measures a quantized SavedModel read from disk against the float one given with -Reference' {
+            if (-not $tfFloat) { Set-ItResult -Skipped -Because $NoSharedModels; return }
+            $out = Join-Path $TestDrive 'mnist_tf_int8'
+            $tfInt8 | Export-Model $out
+            $fromDisk = Import-Model -LiteralPath $out
+            $a = @($fromDisk | Measure-QuantizationError $pixels -Reference $tfFloat)
+            $b = @($tfInt8 | Measure-QuantizationError $pixels)
+            $a.LayerName -join ',' | Should -Be ($b.LayerName -join ',')
+            $a.SqnrDb -join ',' | Should -Be ($b.SqnrDb -join ',')
+            $fromDisk | Measure-QuantizationError $pixels -Reference $float -ErrorAction SilentlyContinue -ErrorVariable e
+            $e[0].FullyQualifiedErrorId | Should -Be "ParameterCombinationInvalid$fqid"
+        }
+
+        It 'suggests SavedModel layers that pipe into Set-LayerExclusion on the float SavedModel' {
+            if (-not $tfFloat) { Set-ItResult -Skipped -Because $NoSharedModels; return }
+            $suggested = @($tfInt8 | Measure-QuantizationError $pixels -SuggestExclusion -MinSqnrDb 45)
+            $suggested.Count | Should -BeGreaterThan 0
+            $suggested[0].Reason | Should -Match 'SQNR'
+            $copy = Import-Model -LiteralPath $tfPath
+            $suggested | Set-LayerExclusion -InputObject $copy
+            $copy.Plan.Rules.Count | Should -Be $suggested.Count
+            $again = $copy | Invoke-Quantization -Mode DynamicRange
+            foreach ($s in $suggested) {
+                ($again.QuantizationReport | Where-Object { $_.Layers -contains $s.LayerName }).Quantized | Should -BeFalse
+            }
+            @($again.QuantizationReport | Where-Object Quantized).Count | Should -Be (@($tfInt8.QuantizationReport | Where-Object Quantized).Count - $suggested.Count)
+        }
+    }
+
     It 'prints a table' {
         ($int8 | Measure-QuantizationError $digits -MaxSamples 2 | Out-String) | Should -Match 'Index\s+OpType\s+RMSE/scale\s+SQNR dB'
     }

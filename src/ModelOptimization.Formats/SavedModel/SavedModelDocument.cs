@@ -53,6 +53,9 @@ public sealed class SavedModelDocument
 
     internal MetaGraphDef MetaGraph => Message.MetaGraphs[MetaGraphIndex];
 
+    /// <summary>A replacement for the checkpoint's object graph (<c>_CHECKPOINTABLE_OBJECT_GRAPH</c>), serialized, or null to write it as read.</summary>
+    internal byte[]? CheckpointObjectGraph { get; set; }
+
     /// <summary>The checkpoint as read, or null when the folder has no variables.</summary>
     internal TensorBundle? Bundle { get; init; }
 

@@ -14,4 +14,10 @@ public sealed class SavedModelWriteOptions
 
     /// <summary>Compression of the index blocks (default: as the source, which reproduces its bytes).</summary>
     public SavedModelIndexCompression IndexCompression { get; init; } = SavedModelIndexCompression.MatchSource;
+
+    /// <summary>
+    /// What the export keeps (default <see cref="SavedModelPruning.Auto"/>: serving-only after a transformation, the
+    /// whole graph for a model as read, so an unchanged model is still written byte for byte).
+    /// </summary>
+    public SavedModelPruning Pruning { get; init; } = SavedModelPruning.Auto;
 }

@@ -27,9 +27,10 @@ public static class SavedModelWriter
                 $"The model '{model.Name}' was not read from a SavedModel, so it has no TensorFlow graph to write; write it as TFLite instead.");
         }
 
-        // A transform works on its own clone of the graph; the document keeps the graph as read.
-        var graph = model.TensorFlowGraph ?? doc.Graph;
-        Write(Conversion.SavedModelGraphWriter.WithGraph(doc, graph), graph, folder, options, cancellationToken);
+        // A transform works on its own clone of the graph; the document keeps the graph as read. After a transform the
+        // export is serving-only unless options say otherwise.
+        var (document, graph, _) = Conversion.SavedModelGraphWriter.Prepare(model, doc, options?.Pruning ?? SavedModelPruning.Auto);
+        Write(document, graph, folder, options, cancellationToken);
     }
 
     /// <summary>Writes <paramref name="graph"/>'s variables with the rest of <paramref name="document"/>.</summary>
@@ -155,6 +156,20 @@ public static class SavedModelWriter
         var written = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in records.OrderBy(r => r.Entry.Slices.Count > 0 ? int.MaxValue : r.Entry.ShardId).ThenBy(r => r.Entry.Offset))
         {
+            if (r.Key == TensorBundle.ObjectGraphKey && doc.CheckpointObjectGraph is { } objectGraph && r.Entry.Slices.Count == 0)
+            {
+                var encoded = EncodeStringScalar(objectGraph);
+                uint? objectGraphCrc = BundleChecksum.Compute(TfDataType.String, 1, encoded, out string? encodeError, out _);
+                if (encodeError is not null || objectGraphCrc is null)
+                {
+                    throw SavedModelErrors.Validation(doc.SourceFolder, $"the pruned object graph does not encode: {encodeError}");
+                }
+
+                items.Add(new Item(r.Key, r.Entry.Clone(), encoded, objectGraphCrc));
+                written.Add(r.Key);
+                continue;
+            }
+
             if (r.Key == TensorBundle.ObjectGraphKey || r.Entry.Slices.Count > 0)
             {
                 items.Add(new Item(r.Key, r.Entry.Clone(), r.Data, r.Entry.Slices.Count > 0 ? null : Crc32C.Unmask(r.Entry.Crc32C)));
@@ -219,6 +234,27 @@ public static class SavedModelWriter
         }
 
         File.WriteAllBytes(prefix + ".index", table.Finish());
+    }
+
+    /// <summary>A string scalar in the bundle's layout: varint64 length, masked crc32c of the length (as uint32), bytes.</summary>
+    private static byte[] EncodeStringScalar(byte[] value)
+    {
+        using var ms = new MemoryStream();
+        ulong len = (ulong)value.Length;
+        do
+        {
+            byte b = (byte)(len & 0x7F);
+            len >>= 7;
+            ms.WriteByte(len != 0 ? (byte)(b | 0x80) : b);
+        }
+        while (len != 0);
+        Span<byte> le = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(le, (uint)value.Length);
+        Span<byte> crc = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(crc, Crc32C.Mask(Crc32C.Compute(le)));
+        ms.Write(crc);
+        ms.Write(value);
+        return ms.ToArray();
     }
 
     /// <summary>The checksum of a string/variant variable (fixed-width ones are summed while written).</summary>

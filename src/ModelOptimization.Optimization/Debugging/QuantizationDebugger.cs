@@ -38,6 +38,7 @@ public static partial class QuantizationDebugger
         if (options.MaxSamples is <= 0)
             throw new ModelOptimizationException(ErrorIds.ParameterCombinationInvalid, ErrorKind.InvalidArgument, "MaxSamples must be at least 1.", options.MaxSamples);
         var matches = MatchLayers(quantized, reference);
+        if (options.Layers is { } chosen) matches = matches.Select(m => m with { IsQuantized = chosen.ContainsKey(m.ReferenceIndex) }).ToList();
         var rg = reference.Subgraphs[0];
         var qg = quantized.Subgraphs[0];
         var layers = matches.Where(m => m.IsQuantized && rg.Tensors[m.ReferenceTensor].Type == TensorType.Float32).ToList();
@@ -107,11 +108,12 @@ public static partial class QuantizationDebugger
             var oq = outTensor.Type != TensorType.Float32 && outTensor.Quantization is { IsQuantized: true, Scale: { Length: 1 } s } p ? p : null;
             var a = accs[l];
             var weight = WeightParameters(quantized, qg, qop);
+            var shown = options.Layers?.GetValueOrDefault(m.ReferenceIndex);
             records.Add(new LayerErrorRecord
             {
-                LayerIndex = m.ReferenceIndex,
-                LayerName = m.Name,
-                OpType = m.OpType,
+                LayerIndex = shown?.Index ?? m.ReferenceIndex,
+                LayerName = shown?.Name ?? m.Name,
+                OpType = shown?.OpType ?? m.OpType,
                 QuantizedIndex = m.QuantizedIndex,
                 Mode = options.Mode.ToString(),
                 NumElements = a.NumElements,

@@ -5,6 +5,8 @@ namespace ModelOptimization.PowerShell.Commands;
 using ModelOptimization.Core.Errors;
 using ModelOptimization.Core.Graph;
 using ModelOptimization.Formats;
+using ModelOptimization.Formats.SavedModel;
+using ModelOptimization.Formats.SavedModel.Conversion;
 using ModelOptimization.Formats.Tflite;
 
 /// <summary>
@@ -41,6 +43,17 @@ public sealed class ExportModelCommand : ModelCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>
+    /// SavedModel output: keep only what the signatures reach and what loading needs (training ops, optimizer slot
+    /// variables and their saver entries are dropped), also for a model as read. The default after a transformation.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter ServingOnly { get; set; }
+
+    /// <summary>SavedModel output: keep every node, function and variable, also after a transformation.</summary>
+    [Parameter]
+    public SwitchParameter KeepTrainingState { get; set; }
+
     /// <summary>Write the FileInfo (TFLite) or DirectoryInfo (SavedModel) of the output.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -53,6 +66,18 @@ public sealed class ExportModelCommand : ModelCmdletBase
             ThrowModelError(InvalidCombination("-BufferLayout applies to TFLite output only; the output format is SavedModel.",
                 "Drop -BufferLayout, or use -Format Tflite.", Path));
         }
+
+        if (ServingOnly && KeepTrainingState)
+        {
+            ThrowModelError(InvalidCombination("-ServingOnly and -KeepTrainingState contradict each other.",
+                "Give one of them, or neither (serving-only after a transformation, everything for a model as read).", Path));
+        }
+
+        if (IsBound(nameof(Format)) && Format == ModelFormat.Tflite && (ServingOnly || KeepTrainingState))
+        {
+            ThrowModelError(InvalidCombination("-ServingOnly and -KeepTrainingState apply to SavedModel output only; the output format is Tflite.",
+                "Drop the switch, or use -Format SavedModel.", Path));
+        }
     }
 
     protected override void ProcessRecord()
@@ -64,6 +89,12 @@ public sealed class ExportModelCommand : ModelCmdletBase
         {
             ThrowModelError(InvalidCombination($"-BufferLayout applies to TFLite output only; model '{model.Name}' would be written as a SavedModel.",
                 "Drop -BufferLayout, or use -Format Tflite.", Path));
+        }
+
+        if (format != ModelFormat.SavedModel && (ServingOnly || KeepTrainingState))
+        {
+            ThrowModelError(InvalidCombination($"-ServingOnly and -KeepTrainingState apply to SavedModel output only; model '{model.Name}' would be written as {format}.",
+                "Drop the switch, or use -Format SavedModel.", Path));
         }
 
         bool exists = File.Exists(_outputPath) || Directory.Exists(_outputPath);
@@ -85,8 +116,20 @@ public sealed class ExportModelCommand : ModelCmdletBase
         WriteVerbose($"{action} to '{_outputPath}'" + (format == ModelFormat.Tflite ? $" (buffers {BufferLayout})." : "."));
         try
         {
-            var options = new TfliteWriteOptions { Layout = BufferLayout, CancellationToken = CancellationToken };
-            ModelIO.Export(model, _outputPath, format, options);
+            if (format == ModelFormat.SavedModel && model.Format == ModelFormat.SavedModel)
+            {
+                var pruning = ServingOnly ? SavedModelPruning.ServingOnly : KeepTrainingState ? SavedModelPruning.KeepTrainingState : SavedModelPruning.Auto;
+                var summary = SavedModelGraphWriter.Summarize(model, pruning);
+                WriteVerbose(summary.Applied
+                    ? $"Model '{model.Name}': {summary}." + string.Concat(summary.Notes.Select(n => $" Kept: {n}."))
+                    : $"Model '{model.Name}': training state kept (" + (KeepTrainingState ? "-KeepTrainingState" : "unchanged model; -ServingOnly drops it") + ").");
+                SavedModelGraphWriter.Write(model, _outputPath, new SavedModelWriteOptions { Overwrite = true, Pruning = pruning }, CancellationToken);
+            }
+            else
+            {
+                var options = new TfliteWriteOptions { Layout = BufferLayout, CancellationToken = CancellationToken };
+                ModelIO.Export(model, _outputPath, format, options);
+            }
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

@@ -6,7 +6,9 @@ using ModelOptimization.Core.Data;
 using ModelOptimization.Core.Errors;
 using ModelOptimization.Core.Graph;
 using ModelOptimization.Formats.Datasets;
+using ModelOptimization.Formats.SavedModel.Conversion;
 using ModelOptimization.Optimization.Debugging;
+using ModelOptimization.Optimization.TensorFlow;
 using ModelOptimization.PowerShell.Debugging;
 
 /// <summary>
@@ -89,6 +91,36 @@ public sealed class MeasureQuantizationErrorCommand : ModelCmdletBase
             return;
         }
 
+        if ((quantized.Format == ModelFormat.SavedModel) != (reference.Format == ModelFormat.SavedModel))
+        {
+            WriteModelError(InvalidCombination(
+                $"'{quantized.Name}' is a {quantized.Format} model but the reference '{reference.Name}' is a {reference.Format} model.",
+                "Compare a quantized SavedModel with the float SavedModel (or two TFLite models).", quantized), quantized);
+            return;
+        }
+
+        // SavedModels run through their TFLite conversion (as Invoke-Model runs them); layers are the TensorFlow nodes
+        // Get-ModelLayer shows on the float SavedModel, so suggestions pipe into Set-LayerExclusion on it.
+        IReadOnlyDictionary<int, LayerRef>? tfLayers = null;
+        if (quantized.Format == ModelFormat.SavedModel)
+        {
+            try
+            {
+                var convertedReference = SavedModelConverter.ToTflite(reference);
+                var convertedQuantized = SavedModelConverter.ToTflite(quantized);
+                tfLayers = TfDebugLayers.Map(convertedQuantized, convertedReference,
+                    TfQuantizer.Layers(reference, SavedModelFunctionCaptures.Of(reference)));
+                WriteVerbose($"Converted both SavedModels to TFLite; {tfLayers.Count} layers read changed (quantized) weights.");
+                quantized = convertedQuantized;
+                reference = convertedReference;
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteModelError(ex, InputObject, ErrorIds.OperatorNotSupported, ErrorCategory.NotImplemented);
+                return;
+            }
+        }
+
         IDataset data;
         try
         {
@@ -105,6 +137,7 @@ public sealed class MeasureQuantizationErrorCommand : ModelCmdletBase
             Mode = Mode,
             MaxSamples = MyInvocation.BoundParameters.ContainsKey(nameof(MaxSamples)) ? MaxSamples : null,
             IncludeChannelDetail = PerChannelDetail,
+            Layers = tfLayers,
             ThreadCount = MyInvocation.BoundParameters.ContainsKey(nameof(ThreadCount)) ? ThreadCount : Environment.ProcessorCount,
         };
         string? plotPath = Plot is null ? null : ResolveOutputPath(Plot);
