@@ -92,8 +92,9 @@ internal sealed class FullyConnectedOperator : OperatorKernel
                 else
                 {
                     _kind = Kind.Float;
-                    _weightsFloat = blockwise.Dequantize();
-                    if (!ctx.UseReference) _packed = PackedWeights.PackFloat(_weightsFloat, _units, _depth);
+                    var dequantized = blockwise.Dequantize();
+                    if (!ctx.UseReference) _packed = PackedWeights.PackFloat(dequantized, _units, _depth);
+                    else _weightsFloat = dequantized;
                 }
 
                 break;

@@ -34,6 +34,13 @@ public class BlockwiseInteropTests(ITestOutputHelper output)
         return it.GetOutput(0).ToFloats();
     }
 
+    private static long Size(Model m)
+    {
+        using var s = new MemoryStream();
+        TfliteWriter.Write(m, s);
+        return s.Length;
+    }
+
     private static int ArgMax(float[] v) => Array.IndexOf(v, v.Max());
 
     /// <summary>Runs <paramref name="model"/> in LiteRT.js and in our interpreter; returns the worst relative difference.</summary>
@@ -97,6 +104,9 @@ public class BlockwiseInteropTests(ITestOutputHelper output)
             correctQuantized += q == label ? 1 : 0;
         }
 
+        long floatBytes = Size(floatModel), int4Bytes = Size(model);
+        output.WriteLine($"mnist block 32: {floatBytes} -> {int4Bytes} bytes ({(double)int4Bytes / floatBytes:P1})");
+        Assert.True(int4Bytes < floatBytes * 0.2, $"{int4Bytes} of {floatBytes} bytes");
         output.WriteLine($"mnist block 32: top-1 agreement {agree}/{images.Length}, accuracy float {correctFloat}, int4 {correctQuantized}");
         Assert.True(agree >= images.Length * 0.97, $"top-1 agreement {agree}/{images.Length}");
     }
