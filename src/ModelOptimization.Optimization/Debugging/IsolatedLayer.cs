@@ -146,8 +146,19 @@ internal sealed class IsolatedLayer
         {
             if (t < 0) return t;
             if (remap.TryGetValue(t, out int m)) return m;
-            m = mini.AddTensor(qg.Tensors[t].Clone());
+            var copy = qg.Tensors[t].Clone();
+            m = mini.AddTensor(copy);
             remap[t] = m;
+            // Blockwise scales and zero points are tensors of the subgraph too: bring them along.
+            if (copy.Quantization is { Details: BlockwiseQuantization b } q)
+            {
+                copy.Quantization = new QuantizationParameters
+                {
+                    Min = q.Min, Max = q.Max, Scale = q.Scale, ZeroPoint = q.ZeroPoint, QuantizedDimension = q.QuantizedDimension,
+                    Details = b with { Scales = Map(b.Scales), ZeroPoints = Map(b.ZeroPoints) },
+                };
+            }
+
             return m;
         }
 

@@ -6,13 +6,16 @@ namespace ModelOptimization.Runtime.Operators;
 
 /// <summary>
 /// DEQUANTIZE to float: int8/uint8/int16/int32 (per tensor: scale·(q − zp) in double; per channel in float),
-/// int4, float16 and bfloat16. Constant weights are dequantized once in prepare (folded).
+/// int4, float16 and bfloat16; constant int4/int8 with <c>BlockwiseQuantization</c> ((q − zp) · block scale, the
+/// value the format defines; LiteRT's built-in DEQUANTIZE ignores block scales). Constant weights are dequantized
+/// once in prepare (folded).
 /// </summary>
 internal sealed class DequantizeOperator : UnaryOperator
 {
     private double[] _scales = [];
     private int[] _zeroPoints = [];
     private int _inner = 1;
+    private float[]? _blockwise;
 
     protected override void PrepareTypes(KernelContext ctx, RuntimeTensor input, RuntimeTensor output)
     {
@@ -20,6 +23,9 @@ internal sealed class DequantizeOperator : UnaryOperator
         switch (input.Type)
         {
             case TensorType.Float16 or TensorType.BFloat16 or TensorType.Float32:
+                return;
+            case TensorType.Int8 or TensorType.Int4 when BlockwiseWeights.IsBlockwise(input):
+                _blockwise = BlockwiseWeights.Read(ctx, input).Dequantize();
                 return;
             case TensorType.Int8 or TensorType.UInt8 or TensorType.Int16 or TensorType.Int32 or TensorType.Int4:
                 ctx.Require(input.IsQuantized, "the input has no quantization parameters");
@@ -43,6 +49,12 @@ internal sealed class DequantizeOperator : UnaryOperator
     {
         var input = ctx.Input(0);
         var y = ctx.Output(0).Write<float>();
+        if (_blockwise is not null)
+        {
+            _blockwise.CopyTo(y);
+            return;
+        }
+
         switch (input.Type)
         {
             case TensorType.Float32: input.Read<float>().CopyTo(y); return;

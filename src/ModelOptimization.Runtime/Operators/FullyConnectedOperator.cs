@@ -10,11 +10,12 @@ namespace ModelOptimization.Runtime.Operators;
 /// <summary>
 /// FULLY_CONNECTED: float; hybrid dynamic-range (int8 weights per-tensor or per-channel, symmetric or asymmetric
 /// inputs); int8 per-tensor/per-channel; legacy uint8; int16x8; int4 weights; sparse weights (densified when the
-/// model is loaded). Weights are packed once in prepare for the Kernels GEMM.
+/// model is loaded); blockwise int4/int8 weights (LiteRT arithmetic: XNNPACK's qd8 × qb4w dynamic kernel; TFLite
+/// built-in: dequantized once in prepare and run as float). Weights are packed once in prepare for the Kernels GEMM.
 /// </summary>
 internal sealed class FullyConnectedOperator : OperatorKernel
 {
-    private enum Kind { Float, Hybrid, Int8, UInt8, Int16 }
+    private enum Kind { Float, Hybrid, Blockwise, Int8, UInt8, Int16 }
 
     private Kind _kind;
     private int _batches, _units, _depth;
@@ -26,6 +27,8 @@ internal sealed class FullyConnectedOperator : OperatorKernel
     private bool _asymmetric;
     private bool _hybridXnnpack;
     private sbyte[] _weights8 = [];
+    private float[] _weightsFloat = [];
+    private BlockwiseWeights? _blockwise;
     private PackedWeights? _packed;
     private QuantizedMatMul? _matmul;
     private FixedPointRequantizer _fixed;
@@ -35,7 +38,8 @@ internal sealed class FullyConnectedOperator : OperatorKernel
     private float[] _scratchScales = [];
     private int[] _scratchOffsets = [];
 
-    public override long ScratchBytes => (_packed?.SizeInBytes ?? 0) + (_matmul?.SizeInBytes ?? 0) + _weights8.Length + _scratchQ.Length;
+    public override long ScratchBytes => (_packed?.SizeInBytes ?? 0) + (_matmul?.SizeInBytes ?? 0) + _weights8.Length + _scratchQ.Length
+        + 4L * _weightsFloat.Length + (_blockwise is null ? 0 : _blockwise.Values.Length + 8L * _blockwise.Scales.Length);
 
     public override void Prepare(KernelContext ctx)
     {
@@ -73,6 +77,26 @@ internal sealed class FullyConnectedOperator : OperatorKernel
                 ctx.Require(output.Type == TensorType.Float32, "float FULLY_CONNECTED needs a float output");
                 _kind = Kind.Float;
                 if (fast) _packed = PackedWeights.PackFloat(weights.Read<float>(), _units, _depth);
+                break;
+            case (TensorType.Float32, TensorType.Int8 or TensorType.Int4) when BlockwiseWeights.IsBlockwise(weights):
+                ctx.Require(output.Type == TensorType.Float32, "blockwise FULLY_CONNECTED needs a float output");
+                ctx.Require(bias is null || bias.Type == TensorType.Float32, "blockwise FULLY_CONNECTED needs a float bias");
+                var blockwise = BlockwiseWeights.Read(ctx, weights);
+                if (ctx.LiteRtArithmetic)
+                {
+                    // LiteRT delegates blockwise FULLY_CONNECTED to XNNPACK (dynamically quantized rows × block-scaled weights).
+                    _kind = Kind.Blockwise;
+                    _blockwise = blockwise;
+                    _scratchQ = new sbyte[_depth];
+                }
+                else
+                {
+                    _kind = Kind.Float;
+                    var dequantized = blockwise.Dequantize();
+                    if (!ctx.UseReference) _packed = PackedWeights.PackFloat(dequantized, _units, _depth);
+                    else _weightsFloat = dequantized;
+                }
+
                 break;
             case (TensorType.Float32, TensorType.Int8 or TensorType.Int4):
                 ctx.Require(output.Type == TensorType.Float32 && weights.IsQuantized, "hybrid FULLY_CONNECTED needs a float output and quantized weights");
@@ -164,9 +188,13 @@ internal sealed class FullyConnectedOperator : OperatorKernel
         switch (_kind)
         {
             case Kind.Float:
+                var wf = _weightsFloat.Length > 0 ? _weightsFloat : weights.Read<float>();
                 if (_packed is not null) FullyConnected.Float(input.Read<float>(), _packed, Bias<float>(bias), output.Write<float>(), m, _fmin, _fmax, ctx.Threads);
-                else if (!ctx.UseReference) FullyConnected.Float(input.Read<float>(), weights.Read<float>(), Bias<float>(bias), output.Write<float>(), m, _units, _depth, _fmin, _fmax, ctx.Threads);
-                else ReferenceKernels.FullyConnectedFloat(input.Read<float>(), weights.Read<float>(), Bias<float>(bias), output.Write<float>(), m, _units, _depth, _fmin, _fmax);
+                else if (!ctx.UseReference) FullyConnected.Float(input.Read<float>(), wf, Bias<float>(bias), output.Write<float>(), m, _units, _depth, _fmin, _fmax, ctx.Threads);
+                else ReferenceKernels.FullyConnectedFloat(input.Read<float>(), wf, Bias<float>(bias), output.Write<float>(), m, _units, _depth, _fmin, _fmax);
+                break;
+            case Kind.Blockwise:
+                BlockwiseFullyConnected.Dynamic(input.Read<float>(), _blockwise!, Bias<float>(bias), output.Write<float>(), m, _fmin, _fmax, _scratchQ);
                 break;
             case Kind.Hybrid:
                 if (_hybridXnnpack)

@@ -7,8 +7,10 @@ namespace ModelOptimization.Runtime.Operators;
 
 /// <summary>
 /// LSTM (one step, full kernel) and UNIDIRECTIONAL_SEQUENCE_LSTM (a sequence, batch- or time-major), float, with
-/// optional CIFG, peepholes, layer normalisation, projection and clipping. The output and cell states are the
-/// variable tensors 18 and 19: they carry over between invocations, as in TFLite.
+/// optional CIFG, peepholes, layer normalisation, projection and clipping; and hybrid (dynamic range, TFLite's
+/// EvalHybrid): int8 symmetric per-tensor weight matrices (and peepholes), float activations, x, h and the projection
+/// input quantized per step and batch row (asymmetric_quantize_inputs chooses asymmetric). The output and cell states
+/// are the variable tensors 18 and 19: they carry over between invocations, as in TFLite.
 /// </summary>
 internal sealed class LstmOperator(bool sequence) : OperatorKernel
 {
@@ -23,15 +25,21 @@ internal sealed class LstmOperator(bool sequence) : OperatorKernel
         ctx.Require(ctx.InputCount >= 20, "the full LSTM kernel needs 20 or 24 inputs (the basic kernel is not supported)");
         var input = ctx.Input(0);
         ctx.Require(input.Type == TensorType.Float32, $"{ctx.OpName} of {TensorTypeInfo.ShortName(input.Type)} (only float is supported)");
+        bool hybrid = ctx.Input(2).Type == TensorType.Int8;
         for (int i = 1; i < Math.Min(ctx.InputCount, 24); i++)
         {
             var t = ctx.OptionalInput(i);
-            ctx.Require(t is null || t.Type == TensorType.Float32, $"input {i} is {TensorTypeInfo.ShortName(t?.Type ?? TensorType.Float32)} (hybrid and integer LSTMs are not supported)");
+            bool matrix = i is >= 1 and <= 8 or 16, peephole = i is >= 9 and <= 11;
+            bool int8Weight = t is { Type: TensorType.Int8, Quantization.Scale.Length: 1, ZeroPoint: 0 };
+            bool ok = t is null || (hybrid && matrix ? int8Weight : t.Type == TensorType.Float32 || hybrid && peephole && int8Weight);
+            ctx.Require(ok, $"input {i} is {TensorTypeInfo.ShortName(t?.Type ?? TensorType.Float32)} (float, or hybrid with int8 symmetric per-tensor weights; integer LSTMs are not supported)");
         }
 
         ctx.Require(!ctx.GetBool("diagonal_recurrent_tensors"), "diagonal recurrent weights");
         var c = _cell;
-        float[]? W(int i) => ctx.OptionalInput(i) is { } t ? t.Read<float>().ToArray() : null;
+        float[]? W(int i) => ctx.OptionalInput(i) is { } t ? t.Type == TensorType.Int8 ? Hybrid(t).Dequantize() : t.Read<float>().ToArray() : null;
+        HybridMatrix Hybrid(RuntimeTensor t) => new(t.Read<sbyte>().ToArray(), t.Scale, t.Rank == 2 ? t.Dim(0) : t.ElementCount, t.Rank == 2 ? t.Dim(1) : 1);
+        HybridMatrix? Q(int i) => ctx.OptionalInput(i) is { } t ? Hybrid(t) : null;
         var inputToForget = ctx.Input(2);
         var recurrentToForget = ctx.Input(6);
         c.Cells = inputToForget.Dim(0);
@@ -46,14 +54,32 @@ internal sealed class LstmOperator(bool sequence) : OperatorKernel
             ctx.Require(t is null || t.IsConstantValue, $"weights (input {i}) must be constant");
         }
 
-        c.InputToInput = W(1);
-        c.InputToForget = W(2)!;
-        c.InputToCell = W(3)!;
-        c.InputToOutput = W(4)!;
-        c.RecurrentToInput = W(5);
-        c.RecurrentToForget = W(6)!;
-        c.RecurrentToCell = W(7)!;
-        c.RecurrentToOutput = W(8)!;
+        if (hybrid)
+        {
+            c.QInputToInput = Q(1);
+            c.QInputToForget = Q(2);
+            c.QInputToCell = Q(3);
+            c.QInputToOutput = Q(4);
+            c.QRecurrentToInput = Q(5);
+            c.QRecurrentToForget = Q(6);
+            c.QRecurrentToCell = Q(7);
+            c.QRecurrentToOutput = Q(8);
+            c.QProjection = Q(16);
+            c.AsymmetricInputs = ctx.GetBool("asymmetric_quantize_inputs");
+        }
+        else
+        {
+            c.InputToInput = W(1);
+            c.InputToForget = W(2)!;
+            c.InputToCell = W(3)!;
+            c.InputToOutput = W(4)!;
+            c.RecurrentToInput = W(5);
+            c.RecurrentToForget = W(6)!;
+            c.RecurrentToCell = W(7)!;
+            c.RecurrentToOutput = W(8)!;
+            c.Projection = W(16);
+        }
+
         c.CellToInput = W(9);
         c.CellToForget = W(10);
         c.CellToOutput = W(11);
@@ -61,7 +87,6 @@ internal sealed class LstmOperator(bool sequence) : OperatorKernel
         c.ForgetBias = W(13)!;
         c.CellBias = W(14)!;
         c.OutputBias = W(15)!;
-        c.Projection = W(16);
         c.ProjectionBias = W(17);
         if (ctx.InputCount >= 24)
         {
@@ -75,7 +100,7 @@ internal sealed class LstmOperator(bool sequence) : OperatorKernel
         c.ProjectionClip = ctx.GetFloat("proj_clip");
         c.Activation = ctx.FusedActivation;
         ctx.Require(ctx.GetInt("kernel_type") == (int)LstmKernelType.FULL, "the basic LSTM kernel");
-        ctx.Require((c.InputToInput is null) == (c.RecurrentToInput is null), "CIFG needs both input-gate weight sets absent");
+        ctx.Require((ctx.OptionalInput(1) is null) == (ctx.OptionalInput(5) is null), "CIFG needs both input-gate weight sets absent");
         var outputState = ctx.Input(18);
         var cellState = ctx.Input(19);
         _timeMajor = sequence && ctx.GetBool("time_major");

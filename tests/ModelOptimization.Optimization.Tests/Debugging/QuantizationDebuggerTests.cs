@@ -139,7 +139,7 @@ public class QuantizationDebuggerTests(ITestOutputHelper output)
         return d;
     }
 
-    [SkippableTheory]
+    [Theory]
     [MemberData(nameof(Modes))]
     public void Measure_EveryQuantizationMode_ProducesRecords(string mode, ErrorMeasurementMode measurement)
     {
@@ -154,18 +154,7 @@ public class QuantizationDebuggerTests(ITestOutputHelper output)
             _ => new QuantizationOptions { Mode = Enum.Parse<QuantizationMode>(mode) },
         };
         var q = DebugData.QuantizeMnist(model, o.Mode, options: o).Model;
-        string? cannotRun = null;
-        try
-        {
-            Interpreter.Create(q).Dispose();
-        }
-        catch (Exception e) when (e is ArgumentException or ModelOptimizationException)
-        {
-            cannotRun = e.Message;
-        }
-
-        Skip.If(cannotRun is not null, $"The interpreter cannot run the {mode} model: {cannotRun}");
-
+        // Every mode's model runs in the interpreter (blockwise int4 included): Measure throws if one cannot.
         var report = QuantizationDebugger.Measure(q, model, DebugData.Mnist(0, 4), new QuantizationDebugOptions { Mode = measurement, IncludeChannelDetail = true });
 
         foreach (var l in report.Layers) output.WriteLine(l.ToString());

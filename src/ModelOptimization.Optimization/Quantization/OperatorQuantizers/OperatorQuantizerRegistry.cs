@@ -16,6 +16,7 @@ internal static class OperatorQuantizerRegistry
         new TransposeConvQuantizer(),
         new BatchMatMulQuantizer(),
         new EmbeddingLookupQuantizer(),
+        new LstmQuantizer(),
         new GatherQuantizer(),
         new SameScaleQuantizer(),
         new MultiInputSameScaleQuantizer(),
