@@ -182,7 +182,7 @@ internal sealed class QuantizedGemm
     /// XNNPACK's float requantization of whole 8-channel blocks, vectorized: (float)(acc + bias) · scale, clamped to
     /// [min − zp, max − zp], rounded half to even (cvtps2dq), + zp; the same values as <see cref="FloatRequantizer"/>.
     /// </summary>
-    private static unsafe void StoreFloatRequantized<TOut>(int* acc, int mr, int nb, int channel, int* bias, FloatRequantizer q, TOut* output, int rowStride)
+    internal static unsafe void StoreFloatRequantized<TOut>(int* acc, int mr, int nb, int channel, int* bias, FloatRequantizer q, TOut* output, int rowStride)
         where TOut : unmanaged, IBinaryInteger<TOut>
     {
         var lo = Vector256.Create((float)(q.Min - q.ZeroPoint));
