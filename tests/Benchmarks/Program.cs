@@ -4,7 +4,7 @@ using ModelOptimization.Benchmarks;
 // dotnet run -c Release --project tests/Benchmarks -- --filter '*'      BenchmarkDotNet (short jobs)
 // dotnet run -c Release --project tests/Benchmarks -- quick [filter]    a one-minute Stopwatch pass printing GOP/s
 // dotnet run -c Release --project tests/Benchmarks -- compare [model] the interpreter's "// COMPARISON" lines only (no BenchmarkDotNet)
-// dotnet run -c Release --project tests/Benchmarks -- profile <model.tflite> [threads]  per-operator times
+// dotnet run -c Release --project tests/Benchmarks -- profile <model.tflite> [threads] [count]  per-operator times
 // dotnet run -c Release --project tests/Benchmarks -- info              the SIMD widths the kernels use in this process
 if (args.Length > 0 && args[0] == "info")
 {
@@ -42,7 +42,7 @@ if (args.Length > 1 && args[0] == "profile")
     }
 
     var names = interpreter.GetProfile().ToDictionary(p => (p.SubgraphIndex, p.OperatorIndex), p => p.Operator);
-    foreach (var (index, ms) in best.OrderByDescending(p => p.Value).Take(12))
+    foreach (var (index, ms) in best.OrderByDescending(p => p.Value).Take(args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 12))
     {
         Console.WriteLine($"op{index.Item2,-4} {names[index],-24} {ms,8:F3} ms");
     }

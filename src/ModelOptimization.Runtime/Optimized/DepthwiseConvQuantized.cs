@@ -17,7 +17,7 @@ namespace ModelOptimization.Runtime.Optimized;
 /// </summary>
 internal sealed class DepthwiseConvQuantized
 {
-    /// <summary>Tests set this to false to run the 256-bit interior path on AVX-512 machines (same results).</summary>
+    /// <summary>Tests set this to false to run the 256-bit paths (no 512-bit interiors, no vpmovdb) on AVX-512 machines (same results).</summary>
     internal static volatile bool UseAvx512 = true;
 
     private readonly int[] _filter;
@@ -368,6 +368,14 @@ internal sealed class DepthwiseConvQuantized
     {
         var v = Vector256.ConvertToSingle(acc) * scale;
         v = Vector256.Min(Vector256.Max(v, lo), hi);
+        if (sizeof(TOut) == 1 && UseAvx512 && Avx512F.VL.IsSupported)
+        {
+            // cvtps2dq rounds half to even like Round; q lies in the output range, so vpmovdb's truncation is exact.
+            var q8 = Avx.ConvertToVector256Int32(v) + zp;
+            Unsafe.WriteUnaligned(dst, Avx512F.VL.ConvertToVector128Byte(q8).AsUInt64().ToScalar());
+            return;
+        }
+
         var q = Vector256.ConvertToInt32(Vector256.Round(v)) + zp;
         if (sizeof(TOut) == 1)
         {

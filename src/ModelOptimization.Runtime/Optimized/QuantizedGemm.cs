@@ -18,6 +18,10 @@ namespace ModelOptimization.Runtime.Optimized;
 internal sealed class QuantizedGemm
 {
     private const int Nr = 8;
+
+    /// <summary>Tests set this to false to narrow without AVX-512 (vpmovdb) on machines that have it (same results).</summary>
+    internal static volatile bool UseAvx512 = true;
+
     private readonly short[] _packed;
 
     private QuantizedGemm(short[] packed, int n, int k)
@@ -189,10 +193,12 @@ internal sealed class QuantizedGemm
         var hi = Vector256.Create((float)(q.Max - q.ZeroPoint));
         var zp = Vector256.Create(q.ZeroPoint);
         var scales = q.Scales;
+        bool vpmovdb = UseAvx512 && Avx512F.VL.IsSupported;
         for (int blk = 0; blk < nb; blk++)
         {
             int j = channel + blk * Nr;
-            var scale = scales.Length == 1 ? Vector256.Create(scales[0]) : Vector256.Create(scales[j], scales[j + 1], scales[j + 2], scales[j + 3], scales[j + 4], scales[j + 5], scales[j + 6], scales[j + 7]);
+            // Whole blocks only (j + 8 <= channels = scales.Length when per channel), so the vector load stays inside.
+            var scale = scales.Length == 1 ? Vector256.Create(scales[0]) : Vector256.LoadUnsafe(ref scales[j]);
             var bv = bias != null ? Vector256.Load(bias + j) : Vector256<int>.Zero;
             for (int r = 0; r < mr; r++)
             {
@@ -200,7 +206,12 @@ internal sealed class QuantizedGemm
                 v = Avx.Min(Avx.Max(v, lo), hi);
                 var r32 = Avx.ConvertToVector256Int32(v) + zp;
                 TOut* o = output + (long)r * rowStride + j;
-                if (sizeof(TOut) == 1)
+                if (sizeof(TOut) == 1 && vpmovdb)
+                {
+                    // q lies in the output type's range, so the truncating narrow (vpmovdb) is exact for uint8 and int8.
+                    Unsafe.WriteUnaligned(o, Avx512F.VL.ConvertToVector128Byte(r32).AsUInt64().ToScalar());
+                }
+                else if (sizeof(TOut) == 1)
                 {
                     // q lies in the output type's range, so truncating narrows are exact.
                     var s16 = Vector128.Narrow(r32.GetLower(), r32.GetUpper());

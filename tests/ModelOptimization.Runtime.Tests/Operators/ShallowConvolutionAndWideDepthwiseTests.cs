@@ -7,7 +7,7 @@ using ModelOptimization.Runtime.Tests.Helpers;
 namespace ModelOptimization.Runtime.Tests.Operators;
 
 /// <summary>
-/// The 8-bit CONV_2D over few input channels (<see cref="QuantizedShallowConvolution"/>: zero-bordered int16 copy of
+/// The 8-bit CONV_2D over few input channels (and 1×1, through the quantized GEMM) (<see cref="QuantizedShallowConvolution"/>: zero-bordered int16 copy of
 /// the input) and the 512-bit depthwise interiors (16-channel blocks, 8-channel pixel pairs) equal the reference
 /// kernels bit for bit: odd channel counts, SAME/VALID edges, strides 1 and 2, dilation, both requantizations, 1, 2
 /// and 8 threads, and with the narrower paths forced (scalar instead of AVX2, 256 instead of 512 bits).
@@ -30,6 +30,9 @@ public sealed class ShallowConvolutionAndWideDepthwiseTests
     [InlineData(TensorType.Int8, 3, 3, 3, 2, 1, 1, false, 7, true)]
     [InlineData(TensorType.Int8, 4, 2, 3, 1, 3, 1, true, 9, false)]
     [InlineData(TensorType.Int8, 7, 3, 3, 2, 2, 1, false, 33, true)]
+    [InlineData(TensorType.UInt8, 8, 1, 1, 1, 1, 1, true, 16, false)]
+    [InlineData(TensorType.Int8, 13, 1, 1, 1, 1, 1, false, 21, false)]
+    [InlineData(TensorType.Int8, 5, 1, 1, 2, 1, 1, true, 12, false)]
     public void Conv2D_FewInputChannels_EqualsReferenceKernel(TensorType type, int inputDepth, int kh, int kw, int stride, int dilationH, int dilationW,
         bool same, int oc, bool tfliteBuiltin)
     {
@@ -61,9 +64,11 @@ public sealed class ShallowConvolutionAndWideDepthwiseTests
 
         var reference = Run(model, x, new InterpreterOptions { ThreadCount = 1, UseReferenceKernels = true, QuantizedArithmetic = arithmetic });
         Assert.Contains(reference, v => v != reference[0]);
-        foreach (bool avx2 in new[] { true, false })
+        // AVX2 kernels with and without the AVX-512 narrow, then the scalar kernels.
+        foreach (var (avx2, avx512) in new[] { (true, true), (true, false), (false, false) })
         {
             QuantizedShallowConvolution.UseAvx2 = avx2;
+            QuantizedGemm.UseAvx512 = avx512;
             try
             {
                 foreach (int threads in new[] { 1, 2, 8 })
@@ -74,6 +79,7 @@ public sealed class ShallowConvolutionAndWideDepthwiseTests
             finally
             {
                 QuantizedShallowConvolution.UseAvx2 = true;
+                QuantizedGemm.UseAvx512 = true;
             }
         }
     }
