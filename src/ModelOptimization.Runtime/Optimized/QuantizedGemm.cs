@@ -194,6 +194,24 @@ internal sealed class QuantizedGemm
         var zp = Vector256.Create(q.ZeroPoint);
         var scales = q.Scales;
         bool vpmovdb = UseAvx512 && Avx512F.VL.IsSupported;
+        if (nb == 2 && sizeof(TOut) == 1 && vpmovdb)
+        {
+            // Both blocks of a row are 16 consecutive accumulators and 16 consecutive outputs: one 512-bit vector.
+            var scale16 = scales.Length == 1 ? Vector512.Create(scales[0]) : Vector512.LoadUnsafe(ref scales[channel]);
+            var bias16 = bias != null ? Vector512.Load(bias + channel) : Vector512<int>.Zero;
+            var lo16 = Vector512.Create(lo, lo);
+            var hi16 = Vector512.Create(hi, hi);
+            var zp16 = Vector512.Create(zp, zp);
+            for (int r = 0; r < mr; r++)
+            {
+                var v = Avx512F.ConvertToVector512Single(Vector512.Load(acc + r * 2 * Nr) + bias16) * scale16;
+                v = Avx512F.Min(Avx512F.Max(v, lo16), hi16);
+                Avx512F.ConvertToVector128Byte(Avx512F.ConvertToVector512Int32(v) + zp16).Store((byte*)(output + (long)r * rowStride + channel));
+            }
+
+            return;
+        }
+
         for (int blk = 0; blk < nb; blk++)
         {
             int j = channel + blk * Nr;

@@ -31,6 +31,8 @@ public sealed class ShallowConvolutionAndWideDepthwiseTests
     [InlineData(TensorType.Int8, 4, 2, 3, 1, 3, 1, true, 9, false)]
     [InlineData(TensorType.Int8, 7, 3, 3, 2, 2, 1, false, 33, true)]
     [InlineData(TensorType.UInt8, 8, 1, 1, 1, 1, 1, true, 16, false)]
+    [InlineData(TensorType.Int8, 3, 3, 3, 1, 1, 1, true, 8, false)]
+    [InlineData(TensorType.UInt8, 2, 3, 3, 1, 2, 1, false, 8, false)]
     [InlineData(TensorType.Int8, 13, 1, 1, 1, 1, 1, false, 21, false)]
     [InlineData(TensorType.Int8, 5, 1, 1, 2, 1, 1, true, 12, false)]
     public void Conv2D_FewInputChannels_EqualsReferenceKernel(TensorType type, int inputDepth, int kh, int kw, int stride, int dilationH, int dilationW,
