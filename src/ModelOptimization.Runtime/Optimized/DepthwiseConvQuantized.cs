@@ -49,7 +49,19 @@ internal sealed class DepthwiseConvQuantized
         where TOut : unmanaged, IBinaryInteger<TOut>
     {
         if (_input.Length < input.Length) _input = new int[input.Length];
-        Widen(input, _input, inputZeroPoint);
+        fixed (TIn* pSrc = input)
+        {
+            // Whole 64-value pieces per thread (the vector loop covers them; the tail goes to the last piece).
+            nint src = (nint)pSrc;
+            int n = input.Length, pieces = (n + 63) / 64;
+            var wide = _input;
+            ParallelWork.For(threads, pieces, 64, (s, e, _) =>
+            {
+                int from = s * 64, to = Math.Min(n, e * 64);
+                Widen(new ReadOnlySpan<TIn>((TIn*)src + from, to - from), wide.AsSpan(from, to - from), inputZeroPoint);
+            });
+        }
+
         fixed (int* pIn = _input)
         fixed (int* pW = _filter)
         fixed (int* pB = _bias)
