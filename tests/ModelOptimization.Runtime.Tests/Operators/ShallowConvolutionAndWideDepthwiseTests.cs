@@ -96,9 +96,11 @@ public sealed class ShallowConvolutionAndWideDepthwiseTests
     [InlineData(TensorType.Int8, 8, 1, 1, true, 13)]
     [InlineData(TensorType.Int8, 48, 2, 2, false, 11)]
     [InlineData(TensorType.Int8, 16, 1, 1, false, 10)]
-    public void DepthwiseConv2D_512BitInterior_EqualsReferenceKernel(TensorType type, int channels, int stride, int dilation, bool same, int w)
+    [InlineData(TensorType.UInt8, 32, 1, 1, true, 67, 33)]
+    public void DepthwiseConv2D_512BitInterior_EqualsReferenceKernel(TensorType type, int channels, int stride, int dilation, bool same, int w, int h = 9)
     {
-        const int h = 9, k = 3;
+        // The last case is large enough (2·33·67·32 values) that the input is widened in pieces on both threads.
+        const int k = 3;
         bool u8 = type == TensorType.UInt8;
         int oh = OutputSize(h, k, stride, dilation, same), ow = OutputSize(w, k, stride, dilation, same);
         var mb = new ModelBuilder();
