@@ -117,6 +117,7 @@ internal sealed class QuantizedGemm
         int k = Depth, pairs = Pairs, stride = pairs * 2;
         short[] buffer = ArrayPool<short>.Shared.Rent(4 * stride);
         int* acc = stackalloc int[4 * 2 * Nr];
+        bool fused = typeof(TR) == typeof(FloatRequantizer) && sizeof(TOut) == 1 && Avx2.IsSupported && UseAvx512 && Avx512F.VL.IsSupported;
         try
         {
             fixed (short* rows = buffer)
@@ -153,6 +154,12 @@ internal sealed class QuantizedGemm
                     for (int b = blockStart; b < blockEnd; b += 2)
                     {
                         int nb = Math.Min(2, blockEnd - b);
+                        if (fused && nb == 2 && mr == 4 && (b + 2) * Nr <= Units)
+                        {
+                            KernelRequantized(rows, stride, w + (long)b * pairs * Nr * 2, pairs, b * Nr, bias, Unsafe.As<TR, FloatRequantizer>(ref requantizer), (byte*)(output + (long)i * Units), Units);
+                            continue;
+                        }
+
                         if (Avx2.IsSupported) Kernel(rows, stride, mr, w + (long)b * pairs * Nr * 2, pairs, nb, acc);
                         else KernelScalar(rows, stride, mr, w + (long)b * pairs * Nr * 2, pairs, nb, acc);
                         if (typeof(TR) == typeof(FloatRequantizer) && Avx2.IsSupported && (b + nb) * Nr <= Units)
@@ -241,6 +248,56 @@ internal sealed class QuantizedGemm
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Kernel"/> for 4 rows × 16 channels with the bias as the accumulators' start and XNNPACK's float
+    /// requantization straight from registers, each row's 16 outputs from one 512-bit vector (no accumulator buffer).
+    /// </summary>
+    private static unsafe void KernelRequantized(short* rows, int stride, short* w, int pairs, int channel, int* bias, FloatRequantizer q, byte* output, int rowStride)
+    {
+        var b0v = bias != null ? Vector256.Load(bias + channel) : Vector256<int>.Zero;
+        var b1v = bias != null ? Vector256.Load(bias + channel + Nr) : Vector256<int>.Zero;
+        Vector256<int> c00 = b0v, c01 = b1v, c10 = b0v, c11 = b1v, c20 = b0v, c21 = b1v, c30 = b0v, c31 = b1v;
+        int* p0 = (int*)rows, p1 = (int*)(rows + stride), p2 = (int*)(rows + 2 * stride), p3 = (int*)(rows + 3 * stride);
+        short* w1 = w + pairs * Nr * 2;
+        for (int p = 0; p < pairs; p++)
+        {
+            var b0 = Vector256.Load(w + p * 16);
+            var b1 = Vector256.Load(w1 + p * 16);
+            var a0 = Vector256.Create(p0[p]).AsInt16();
+            var a1 = Vector256.Create(p1[p]).AsInt16();
+            c00 += Avx2.MultiplyAddAdjacent(a0, b0);
+            c01 += Avx2.MultiplyAddAdjacent(a0, b1);
+            c10 += Avx2.MultiplyAddAdjacent(a1, b0);
+            c11 += Avx2.MultiplyAddAdjacent(a1, b1);
+            var a2 = Vector256.Create(p2[p]).AsInt16();
+            var a3 = Vector256.Create(p3[p]).AsInt16();
+            c20 += Avx2.MultiplyAddAdjacent(a2, b0);
+            c21 += Avx2.MultiplyAddAdjacent(a2, b1);
+            c30 += Avx2.MultiplyAddAdjacent(a3, b0);
+            c31 += Avx2.MultiplyAddAdjacent(a3, b1);
+        }
+
+        var scales = q.Scales;
+        var scale = scales.Length == 1 ? Vector512.Create(scales[0]) : Vector512.LoadUnsafe(ref scales[channel]);
+        var lo = Vector512.Create((float)(q.Min - q.ZeroPoint));
+        var hi = Vector512.Create((float)(q.Max - q.ZeroPoint));
+        var zp = Vector512.Create(q.ZeroPoint);
+        output += channel;
+        StoreSixteen(Vector512.Create(c00, c01), scale, lo, hi, zp, output);
+        StoreSixteen(Vector512.Create(c10, c11), scale, lo, hi, zp, output + rowStride);
+        StoreSixteen(Vector512.Create(c20, c21), scale, lo, hi, zp, output + 2L * rowStride);
+        StoreSixteen(Vector512.Create(c30, c31), scale, lo, hi, zp, output + 3L * rowStride);
+    }
+
+    /// <summary>16 lanes of (float)acc · scale, clamped, rounded half to even (cvtps2dq), + zero point, narrowed (vpmovdb, exact: q is in range).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void StoreSixteen(Vector512<int> acc, Vector512<float> scale, Vector512<float> lo, Vector512<float> hi, Vector512<int> zp, byte* dst)
+    {
+        var v = Avx512F.ConvertToVector512Single(acc) * scale;
+        v = Avx512F.Min(Avx512F.Max(v, lo), hi);
+        Avx512F.ConvertToVector128Byte(Avx512F.ConvertToVector512Int32(v) + zp).Store(dst);
     }
 
     /// <summary>acc[r][0..16) for up to 4 rows and 1 or 2 channel blocks.</summary>
