@@ -10,7 +10,8 @@ namespace ModelOptimization.Runtime.Operators;
 /// <summary>
 /// CONV_2D: float, hybrid (float activations, int8 weights, per-tensor or per-channel), int8 per-channel,
 /// legacy uint8 and int16x8. Prepare computes the geometry, requantization factors and packs the weights; the fast
-/// path is im2col + the Kernels GEMM (bit-exact for integer types), grouped convolution uses the reference.
+/// path is im2col + the Kernels GEMM (bit-exact for integer types), 8-bit filters over few input channels read a
+/// zero-bordered int16 copy of the input in place, grouped convolution uses the reference.
 /// </summary>
 internal sealed class Conv2DOperator : OperatorKernel
 {
@@ -28,6 +29,7 @@ internal sealed class Conv2DOperator : OperatorKernel
     private bool _hybridXnnpack, _hybridPerPixel;
     private PackedWeights? _packed;
     private QuantizedGemm? _matmul;
+    private QuantizedShallowConvolution? _shallow;
     private FixedPointRequantizer _fixed;
     private FloatRequantizer _float;
     private bool _xnnpack;
@@ -36,7 +38,7 @@ internal sealed class Conv2DOperator : OperatorKernel
     private int[] _batchOffsets = [];
     private sbyte[] _filter8 = [];
 
-    public override long ScratchBytes => (_packed?.SizeInBytes ?? 0) + (_matmul?.SizeInBytes ?? 0) + _quantized.Length + _filter8.Length;
+    public override long ScratchBytes => (_packed?.SizeInBytes ?? 0) + (_matmul?.SizeInBytes ?? 0) + (_shallow?.SizeInBytes ?? 0) + _quantized.Length + _filter8.Length;
 
     public override void Prepare(KernelContext ctx)
     {
@@ -108,7 +110,11 @@ internal sealed class Conv2DOperator : OperatorKernel
                 (_actMin, _actMax) = ActivationRange.Quantized(act, output);
                 _filter8 = filter.Type == TensorType.Int4 ? Int4.Unpack(filter.Bytes, filter.ElementCount) : [];
                 PrepareRequantization(ctx, input, filter, bias, output, act);
-                if (!_grouped && filter.IsConstantValue && !ctx.UseReference)
+                if (!_grouped && filter.IsConstantValue && !ctx.UseReference && QuantizedShallowConvolution.Applies(g))
+                {
+                    _shallow = QuantizedShallowConvolution.Create(g, Filter8(filter), 0);
+                }
+                else if (!_grouped && filter.IsConstantValue && !ctx.UseReference)
                 {
                     if (_xnnpack) _matmul = QuantizedGemm.Create(Filter8(filter), 0, g.OutputDepth, Im2Col.Depth(g));
                     else _packed = PackedWeights.PackInt8(Filter8(filter), g.OutputDepth, Im2Col.Depth(g));
@@ -123,7 +129,11 @@ internal sealed class Conv2DOperator : OperatorKernel
                 _shift = [s];
                 (_actMin, _actMax) = ActivationRange.Quantized(act, output);
                 PrepareRequantization(ctx, input, filter, bias, output, act);
-                if (!_grouped && filter.IsConstantValue && !ctx.UseReference)
+                if (!_grouped && filter.IsConstantValue && !ctx.UseReference && QuantizedShallowConvolution.Applies(g))
+                {
+                    _shallow = QuantizedShallowConvolution.Create(g, filter.Read<byte>(), filter.ZeroPoint);
+                }
+                else if (!_grouped && filter.IsConstantValue && !ctx.UseReference)
                 {
                     if (_xnnpack) _matmul = QuantizedGemm.Create(filter.Read<byte>(), filter.ZeroPoint, g.OutputDepth, Im2Col.Depth(g));
                     else _packed = PackedWeights.PackUInt8(filter.Read<byte>(), filter.ZeroPoint, g.OutputDepth, Im2Col.Depth(g));
@@ -185,14 +195,18 @@ internal sealed class Conv2DOperator : OperatorKernel
                 else ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DFloat(g, input.Read<float>(), filter.Read<float>(), Bias<float>(bias), output.Write<float>(), _fmin, _fmax, s, e));
                 break;
             case Kind.Int8:
-                if (_matmul is not null && DirectWindows(ctx)) _matmul.RunConvolution(g, input.Read<sbyte>(), input.ZeroPoint, Bias<int>(bias), output.Write<sbyte>(), _float, ctx.Threads);
+                if (_shallow is not null && _xnnpack) _shallow.Run(input.Read<sbyte>(), input.ZeroPoint, Bias<int>(bias), output.Write<sbyte>(), _float, ctx.Threads);
+                else if (_shallow is not null) _shallow.Run(input.Read<sbyte>(), input.ZeroPoint, Bias<int>(bias), output.Write<sbyte>(), _fixed, ctx.Threads);
+                else if (_matmul is not null && DirectWindows(ctx)) _matmul.RunConvolution(g, input.Read<sbyte>(), input.ZeroPoint, Bias<int>(bias), output.Write<sbyte>(), _float, ctx.Threads);
                 else if (_matmul is not null) RunIm2Col(ctx, input, output, (sbyte)input.ZeroPoint, (a, m, o) => _matmul.Run(a, input.ZeroPoint, Bias<int>(bias), o.Cast<sbyte>(), m, _float, ctx.Threads));
                 else if (_packed is not null) RunIm2Col(ctx, input, output, (sbyte)input.ZeroPoint, (a, m, o) => FullyConnected.Int8PerChannel(a, input.ZeroPoint, _packed, Bias<int>(bias), _mult, _shift, output.ZeroPoint, o.Cast<sbyte>(), m, _actMin, _actMax, ctx.Threads));
                 else if (_xnnpack) ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DQuantized(g, input.Read<sbyte>(), -input.ZeroPoint, Filter8(filter), 0, Bias<int>(bias), _float, output.Write<sbyte>(), s, e));
                 else ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DQuantized(g, input.Read<sbyte>(), -input.ZeroPoint, Filter8(filter), 0, Bias<int>(bias), _fixed, output.Write<sbyte>(), s, e));
                 break;
             case Kind.UInt8:
-                if (_matmul is not null && DirectWindows(ctx)) _matmul.RunConvolution(g, input.Read<byte>(), input.ZeroPoint, Bias<int>(bias), output.Write<byte>(), _float, ctx.Threads);
+                if (_shallow is not null && _xnnpack) _shallow.Run(input.Read<byte>(), input.ZeroPoint, Bias<int>(bias), output.Write<byte>(), _float, ctx.Threads);
+                else if (_shallow is not null) _shallow.Run(input.Read<byte>(), input.ZeroPoint, Bias<int>(bias), output.Write<byte>(), _fixed, ctx.Threads);
+                else if (_matmul is not null && DirectWindows(ctx)) _matmul.RunConvolution(g, input.Read<byte>(), input.ZeroPoint, Bias<int>(bias), output.Write<byte>(), _float, ctx.Threads);
                 else if (_matmul is not null) RunIm2Col(ctx, input, output, (byte)input.ZeroPoint, (a, m, o) => _matmul.Run(a, input.ZeroPoint, Bias<int>(bias), o.Cast<byte>(), m, _float, ctx.Threads));
                 else if (_packed is not null) RunIm2Col(ctx, input, output, (byte)input.ZeroPoint, (a, m, o) => FullyConnected.UInt8(a, input.ZeroPoint, _packed, Bias<int>(bias), _mult[0], _shift[0], output.ZeroPoint, o.Cast<byte>(), m, _actMin, _actMax, ctx.Threads));
                 else if (_xnnpack) ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DQuantized(g, input.Read<byte>(), -input.ZeroPoint, filter.Read<byte>(), -filter.ZeroPoint, Bias<int>(bias), _float, output.Write<byte>(), s, e));

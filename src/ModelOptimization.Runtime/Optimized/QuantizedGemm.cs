@@ -18,6 +18,10 @@ namespace ModelOptimization.Runtime.Optimized;
 internal sealed class QuantizedGemm
 {
     private const int Nr = 8;
+
+    /// <summary>Tests set this to false to narrow without AVX-512 (vpmovdb) on machines that have it (same results).</summary>
+    internal static volatile bool UseAvx512 = true;
+
     private readonly short[] _packed;
 
     private QuantizedGemm(short[] packed, int n, int k)
@@ -113,6 +117,7 @@ internal sealed class QuantizedGemm
         int k = Depth, pairs = Pairs, stride = pairs * 2;
         short[] buffer = ArrayPool<short>.Shared.Rent(4 * stride);
         int* acc = stackalloc int[4 * 2 * Nr];
+        bool fused = typeof(TR) == typeof(FloatRequantizer) && sizeof(TOut) == 1 && Avx2.IsSupported && UseAvx512 && Avx512F.VL.IsSupported;
         try
         {
             fixed (short* rows = buffer)
@@ -149,6 +154,12 @@ internal sealed class QuantizedGemm
                     for (int b = blockStart; b < blockEnd; b += 2)
                     {
                         int nb = Math.Min(2, blockEnd - b);
+                        if (fused && nb == 2 && mr == 4 && (b + 2) * Nr <= Units)
+                        {
+                            KernelRequantized(rows, stride, w + (long)b * pairs * Nr * 2, pairs, b * Nr, bias, Unsafe.As<TR, FloatRequantizer>(ref requantizer), (byte*)(output + (long)i * Units), Units);
+                            continue;
+                        }
+
                         if (Avx2.IsSupported) Kernel(rows, stride, mr, w + (long)b * pairs * Nr * 2, pairs, nb, acc);
                         else KernelScalar(rows, stride, mr, w + (long)b * pairs * Nr * 2, pairs, nb, acc);
                         if (typeof(TR) == typeof(FloatRequantizer) && Avx2.IsSupported && (b + nb) * Nr <= Units)
@@ -182,17 +193,37 @@ internal sealed class QuantizedGemm
     /// XNNPACK's float requantization of whole 8-channel blocks, vectorized: (float)(acc + bias) · scale, clamped to
     /// [min − zp, max − zp], rounded half to even (cvtps2dq), + zp; the same values as <see cref="FloatRequantizer"/>.
     /// </summary>
-    private static unsafe void StoreFloatRequantized<TOut>(int* acc, int mr, int nb, int channel, int* bias, FloatRequantizer q, TOut* output, int rowStride)
+    internal static unsafe void StoreFloatRequantized<TOut>(int* acc, int mr, int nb, int channel, int* bias, FloatRequantizer q, TOut* output, int rowStride)
         where TOut : unmanaged, IBinaryInteger<TOut>
     {
         var lo = Vector256.Create((float)(q.Min - q.ZeroPoint));
         var hi = Vector256.Create((float)(q.Max - q.ZeroPoint));
         var zp = Vector256.Create(q.ZeroPoint);
         var scales = q.Scales;
+        bool vpmovdb = UseAvx512 && Avx512F.VL.IsSupported;
+        if (nb == 2 && sizeof(TOut) == 1 && vpmovdb)
+        {
+            // Both blocks of a row are 16 consecutive accumulators and 16 consecutive outputs: one 512-bit vector.
+            var scale16 = scales.Length == 1 ? Vector512.Create(scales[0]) : Vector512.LoadUnsafe(ref scales[channel]);
+            var bias16 = bias != null ? Vector512.Load(bias + channel) : Vector512<int>.Zero;
+            var lo16 = Vector512.Create(lo, lo);
+            var hi16 = Vector512.Create(hi, hi);
+            var zp16 = Vector512.Create(zp, zp);
+            for (int r = 0; r < mr; r++)
+            {
+                var v = Avx512F.ConvertToVector512Single(Vector512.Load(acc + r * 2 * Nr) + bias16) * scale16;
+                v = Avx512F.Min(Avx512F.Max(v, lo16), hi16);
+                Avx512F.ConvertToVector128Byte(Avx512F.ConvertToVector512Int32(v) + zp16).Store((byte*)(output + (long)r * rowStride + channel));
+            }
+
+            return;
+        }
+
         for (int blk = 0; blk < nb; blk++)
         {
             int j = channel + blk * Nr;
-            var scale = scales.Length == 1 ? Vector256.Create(scales[0]) : Vector256.Create(scales[j], scales[j + 1], scales[j + 2], scales[j + 3], scales[j + 4], scales[j + 5], scales[j + 6], scales[j + 7]);
+            // Whole blocks only (j + 8 <= channels = scales.Length when per channel), so the vector load stays inside.
+            var scale = scales.Length == 1 ? Vector256.Create(scales[0]) : Vector256.LoadUnsafe(ref scales[j]);
             var bv = bias != null ? Vector256.Load(bias + j) : Vector256<int>.Zero;
             for (int r = 0; r < mr; r++)
             {
@@ -200,7 +231,12 @@ internal sealed class QuantizedGemm
                 v = Avx.Min(Avx.Max(v, lo), hi);
                 var r32 = Avx.ConvertToVector256Int32(v) + zp;
                 TOut* o = output + (long)r * rowStride + j;
-                if (sizeof(TOut) == 1)
+                if (sizeof(TOut) == 1 && vpmovdb)
+                {
+                    // q lies in the output type's range, so the truncating narrow (vpmovdb) is exact for uint8 and int8.
+                    Unsafe.WriteUnaligned(o, Avx512F.VL.ConvertToVector128Byte(r32).AsUInt64().ToScalar());
+                }
+                else if (sizeof(TOut) == 1)
                 {
                     // q lies in the output type's range, so truncating narrows are exact.
                     var s16 = Vector128.Narrow(r32.GetLower(), r32.GetUpper());
@@ -212,6 +248,56 @@ internal sealed class QuantizedGemm
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Kernel"/> for 4 rows × 16 channels with the bias as the accumulators' start and XNNPACK's float
+    /// requantization straight from registers, each row's 16 outputs from one 512-bit vector (no accumulator buffer).
+    /// </summary>
+    private static unsafe void KernelRequantized(short* rows, int stride, short* w, int pairs, int channel, int* bias, FloatRequantizer q, byte* output, int rowStride)
+    {
+        var b0v = bias != null ? Vector256.Load(bias + channel) : Vector256<int>.Zero;
+        var b1v = bias != null ? Vector256.Load(bias + channel + Nr) : Vector256<int>.Zero;
+        Vector256<int> c00 = b0v, c01 = b1v, c10 = b0v, c11 = b1v, c20 = b0v, c21 = b1v, c30 = b0v, c31 = b1v;
+        int* p0 = (int*)rows, p1 = (int*)(rows + stride), p2 = (int*)(rows + 2 * stride), p3 = (int*)(rows + 3 * stride);
+        short* w1 = w + pairs * Nr * 2;
+        for (int p = 0; p < pairs; p++)
+        {
+            var b0 = Vector256.Load(w + p * 16);
+            var b1 = Vector256.Load(w1 + p * 16);
+            var a0 = Vector256.Create(p0[p]).AsInt16();
+            var a1 = Vector256.Create(p1[p]).AsInt16();
+            c00 += Avx2.MultiplyAddAdjacent(a0, b0);
+            c01 += Avx2.MultiplyAddAdjacent(a0, b1);
+            c10 += Avx2.MultiplyAddAdjacent(a1, b0);
+            c11 += Avx2.MultiplyAddAdjacent(a1, b1);
+            var a2 = Vector256.Create(p2[p]).AsInt16();
+            var a3 = Vector256.Create(p3[p]).AsInt16();
+            c20 += Avx2.MultiplyAddAdjacent(a2, b0);
+            c21 += Avx2.MultiplyAddAdjacent(a2, b1);
+            c30 += Avx2.MultiplyAddAdjacent(a3, b0);
+            c31 += Avx2.MultiplyAddAdjacent(a3, b1);
+        }
+
+        var scales = q.Scales;
+        var scale = scales.Length == 1 ? Vector512.Create(scales[0]) : Vector512.LoadUnsafe(ref scales[channel]);
+        var lo = Vector512.Create((float)(q.Min - q.ZeroPoint));
+        var hi = Vector512.Create((float)(q.Max - q.ZeroPoint));
+        var zp = Vector512.Create(q.ZeroPoint);
+        output += channel;
+        StoreSixteen(Vector512.Create(c00, c01), scale, lo, hi, zp, output);
+        StoreSixteen(Vector512.Create(c10, c11), scale, lo, hi, zp, output + rowStride);
+        StoreSixteen(Vector512.Create(c20, c21), scale, lo, hi, zp, output + 2L * rowStride);
+        StoreSixteen(Vector512.Create(c30, c31), scale, lo, hi, zp, output + 3L * rowStride);
+    }
+
+    /// <summary>16 lanes of (float)acc · scale, clamped, rounded half to even (cvtps2dq), + zero point, narrowed (vpmovdb, exact: q is in range).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe void StoreSixteen(Vector512<int> acc, Vector512<float> scale, Vector512<float> lo, Vector512<float> hi, Vector512<int> zp, byte* dst)
+    {
+        var v = Avx512F.ConvertToVector512Single(acc) * scale;
+        v = Avx512F.Min(Avx512F.Max(v, lo), hi);
+        Avx512F.ConvertToVector128Byte(Avx512F.ConvertToVector512Int32(v) + zp).Store(dst);
     }
 
     /// <summary>acc[r][0..16) for up to 4 rows and 1 or 2 channel blocks.</summary>
