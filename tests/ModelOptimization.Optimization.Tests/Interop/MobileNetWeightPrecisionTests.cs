@@ -71,6 +71,40 @@ public class MobileNetWeightPrecisionTests(ITestOutputHelper output)
         }
     }
 
+    [SkippableFact]
+    public void AdaptiveRounding_RaisesAgreement()
+    {
+        Skip.If(Environment.GetEnvironmentVariable("MODELOPT_LONG_TESTS") != "1", "Long test: set MODELOPT_LONG_TESTS=1.");
+        var model = SharedModels.Load(File);
+        var calibration = new InMemoryDataset(ImageModelAgreementTests.Variants(224, 16, seed: 1).Select(x => new Array[] { Image(x) }).ToList());
+        var evaluation = ImageModelAgreementTests.Variants(224, 17, seed: 0);
+        var reference = Predict(model, evaluation);
+        var figures = new Dictionary<(string, WeightRounding), double>();
+        foreach (var (name, options) in new (string, QuantizationOptions)[]
+        {
+            ("FullInteger", new() { Mode = QuantizationMode.FullInteger }),
+            ("Int16x8", new() { Mode = QuantizationMode.Int16x8 }),
+            ("WeightOnly int8", new() { Mode = QuantizationMode.WeightOnly }),
+            ("WeightOnly int4", new() { Mode = QuantizationMode.WeightOnly, WeightBits = 4 }),
+        })
+        {
+            foreach (var rounding in new[] { WeightRounding.Nearest, WeightRounding.Adaptive })
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var q = ModelQuantizer.Quantize(model, options with { CalibrationData = calibration, WeightRounding = rounding }).Model;
+                long ms = clock.ElapsedMilliseconds;
+                figures[(name, rounding)] = Agreement(reference, Predict(q, evaluation));
+                output.WriteLine($"{name} {rounding}: {figures[(name, rounding)]:F2} % top-1 agreement over {evaluation.Count} images (quantized in {ms} ms)");
+            }
+        }
+
+        foreach (var name in new[] { "FullInteger", "Int16x8", "WeightOnly int8" })
+        {
+            Assert.True(figures[(name, WeightRounding.Adaptive)] > figures[(name, WeightRounding.Nearest)],
+                $"{name}: adaptive {figures[(name, WeightRounding.Adaptive)]:F2} % is not above nearest {figures[(name, WeightRounding.Nearest)]:F2} %");
+        }
+    }
+
     private static float[,,,] Image(float[] x)
     {
         var r = new float[1, 224, 224, 3];
