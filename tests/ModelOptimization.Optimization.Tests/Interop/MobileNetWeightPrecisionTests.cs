@@ -105,6 +105,12 @@ public class MobileNetWeightPrecisionTests(ITestOutputHelper output)
         }
     }
 
+    internal static float[,,,] ImageOf(float[] x) => Image(x);
+
+    internal static List<int> PredictOf(Model model, List<float[]> images) => Predict(model, images);
+
+    internal static double AgreementOf(List<int> a, List<int> b) => Agreement(a, b);
+
     private static float[,,,] Image(float[] x)
     {
         var r = new float[1, 224, 224, 3];
