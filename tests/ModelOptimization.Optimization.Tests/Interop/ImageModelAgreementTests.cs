@@ -21,12 +21,14 @@ public class ImageModelAgreementTests(ITestOutputHelper output)
 
     // mobilenet_v1_0.25 cannot reach 98 %: 8-bit weights alone agree only 60 % (see MobileNetWeightPrecisionTests), bias
     // correction brings FullInteger to 80.9 % and Int16x8 to 92.6 % in LiteRT.js; the bars are those figures less one image.
+    // Adaptive (GPTQ) weight rounding: Int16x8 98.5 % (issue #4 met); FullInteger 85.3 % with Mse ranges, 77.9 % with
+    // MinMax — its 8-bit activations, not the weights, bound it.
     [SkippableTheory]
     [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.MinMax, 79.0, WeightRounding.Nearest)]
     [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.Int16x8, 224, 1001, 16, 17, CalibrationMethod.MinMax, 91.0, WeightRounding.Nearest)]
-    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.Mse, 0, WeightRounding.Adaptive)]
-    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.MinMax, 0, WeightRounding.Adaptive)]
-    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.Int16x8, 224, 1001, 16, 17, CalibrationMethod.MinMax, 0, WeightRounding.Adaptive)]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.Mse, 83.5, WeightRounding.Adaptive)]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.MinMax, 76.0, WeightRounding.Adaptive)]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.Int16x8, 224, 1001, 16, 17, CalibrationMethod.MinMax, 97.0, WeightRounding.Adaptive)]
     [InlineData("deeplabv3_mnv2_257_float.tflite", QuantizationMode.FullInteger, 257, 21, 8, 14, CalibrationMethod.Mse, 98.0, WeightRounding.Nearest)]
     public void Quantized_AgreesWithFloatInLiteRt(string file, QuantizationMode mode, int size, int classes, int calibrationPerPhoto, int evaluationPerPhoto,
         CalibrationMethod method, double target, WeightRounding rounding)
