@@ -69,8 +69,9 @@ public static class ModelQuantizer
         {
             // Adaptive rounding sums each weighted layer's input Hessian in the same pass over the data.
             var calibration = Calibrator.Calibrate(model, options.CalibrationData!, options.Calibration, progress, cancellationToken, collectHessians: adaptive);
-            if (anyActivations) statistics ??= calibration;
             hessians = calibration.Hessians;
+            // The result keeps the statistics, not the Hessians (columns² doubles per layer).
+            if (anyActivations) statistics ??= adaptive ? new CalibrationStatistics(calibration.ModelName, calibration.SampleCount, calibration.Tensors) : calibration;
         }
 
         var result = model.Clone();
