@@ -50,6 +50,16 @@ Describe 'Invoke-Quantization' {
             $q.QuantizationSummary | Should -BeLike '*int4 blockwise*'
         }
 
+        It 'rounds weights adaptively with -WeightRounding Adaptive in -Mode <_>, keeping the nearest-rounding scales' -ForEach @('FullInteger', 'WeightOnly') {
+            $nearest = $mnist | Invoke-Quantization $_ -CalibrationData $digits -CalibrationSamples 20
+            $adaptive = $mnist | Invoke-Quantization $_ -CalibrationData $digits -CalibrationSamples 20 -WeightRounding Adaptive
+            $adaptive.Transform | Should -BeLike '*adaptive weight rounding'
+            @($adaptive.QuantizationReport | Where-Object Reason -Like '*adaptive rounding*').Count | Should -BeGreaterThan 0
+            $conv = { param($m) $m | Get-ModelTensor | Where-Object { $_.DataType -eq 'Int8' -and $_.IsConstant -and $_.Shape.Count -eq 4 } | Select-Object -First 1 }
+            (& $conv $nearest).Scale | Should -Not -BeNullOrEmpty
+            (& $conv $adaptive).Scale | Should -Be (& $conv $nearest).Scale
+        }
+
         It 'takes statistics from Get-CalibrationStatistics instead of data' {
             $stats = $mnist | Get-CalibrationStatistics $digits -CalibrationSamples 10
             $q = $mnist | Invoke-Quantization FullInteger -CalibrationStatistics $stats -CalibrationMethod Percentile -Percentile 99.9
@@ -105,6 +115,8 @@ Describe 'Invoke-Quantization' {
             @{ Case = 'Blockwise 8-bit'; Params = @{ Mode = 'WeightOnly'; Granularity = 'Blockwise' } }
             @{ Case = '4-bit dynamic range'; Params = @{ Mode = 'DynamicRange'; WeightBits = 4 } }
             @{ Case = 'int8 inputs without activations'; Params = @{ Mode = 'Float16'; InputType = 'Int8' } }
+            @{ Case = 'adaptive rounding without calibration data'; Params = @{ Mode = 'WeightOnly'; WeightRounding = 'Adaptive' } }
+            @{ Case = 'adaptive rounding of float16 weights'; Params = @{ Mode = 'Float16'; WeightRounding = 'Adaptive'; CalibrationData = $digits } }
         ) {
             { $mnist | Invoke-Quantization @Params -ErrorAction Stop } | Should -Throw -ErrorId "ParameterCombinationInvalid$fqid"
         }

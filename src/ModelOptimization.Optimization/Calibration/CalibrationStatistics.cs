@@ -41,6 +41,12 @@ public sealed class CalibrationStatistics
     /// <summary>Statistics per tensor, by subgraph and tensor index.</summary>
     public IReadOnlyList<TensorStatistics> Tensors { get; }
 
+    /// <summary>
+    /// Input Hessians of the weighted layers by (subgraph, operator), when the run collected them (adaptive weight
+    /// rounding); not saved to JSON.
+    /// </summary>
+    internal IReadOnlyDictionary<(int Subgraph, int Operator), LayerHessian>? Hessians { get; init; }
+
     /// <summary>The statistics of a tensor, or null.</summary>
     public TensorStatistics? Find(int subgraph, int tensorIndex) => _byTensor.GetValueOrDefault((subgraph, tensorIndex));
 

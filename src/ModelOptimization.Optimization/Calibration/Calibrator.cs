@@ -19,6 +19,14 @@ public static class Calibrator
     /// </summary>
     public static CalibrationStatistics Calibrate(Model model, IDataset data, CalibrationOptions? options = null,
         IProgress<QuantizationProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Calibrate(model, data, options, progress, cancellationToken, collectHessians: false);
+
+    /// <summary>
+    /// As the public overload; with <paramref name="collectHessians"/> also sums the input Hessian of every CONV_2D,
+    /// DEPTHWISE_CONV_2D and FULLY_CONNECTED (<see cref="CalibrationStatistics.Hessians"/>, for adaptive weight rounding).
+    /// </summary>
+    internal static CalibrationStatistics Calibrate(Model model, IDataset data, CalibrationOptions? options,
+        IProgress<QuantizationProgress>? progress, CancellationToken cancellationToken, bool collectHessians)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -44,6 +52,16 @@ public static class Calibrator
             watched.Add(new TensorStatisticsAccumulator(s, t, tensor.Name ?? $"tensor{t}", options.MovingAverageConstant, channels));
         }
 
+        var hessians = new List<HessianAccumulator>();
+        if (collectHessians)
+        {
+            for (int op = 0; op < sg.Operators.Count; op++)
+            {
+                if (HessianAccumulator.For(model, sg, op) is { } h) hessians.Add(h);
+            }
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.ThreadCount, CancellationToken = cancellationToken };
         int limit = options.MaxSamples ?? int.MaxValue;
         int? total = data.Count is int c ? Math.Min(c, limit) : options.MaxSamples;
         int n = 0;
@@ -80,6 +98,17 @@ public static class Calibrator
                 if (interpreter.GetTensor(acc.TensorIndex).Data is float[] values) acc.Add(values, n);
             }
 
+            if (hessians.Count > 0)
+            {
+                int sampleIndex = n;
+                var layerInputs = hessians.Select(h => interpreter.GetTensor(h.InputTensor)).ToArray();
+                // Each layer sums into its own matrix, in sample order: the result does not depend on the threads.
+                Parallel.For(0, hessians.Count, parallel, k =>
+                {
+                    if (layerInputs[k].Data is float[] x) hessians[k].Add(x, layerInputs[k].Shape, sampleIndex);
+                });
+            }
+
             n++;
             if (total is int tot && tot > 0)
                 progress?.Report(new QuantizationProgress(activity, $"sample {n} of {tot}", Math.Min(99, n * 100 / tot)));
@@ -93,7 +122,10 @@ public static class Calibrator
             throw Invalid($"The calibration data '{data.Name}' holds no samples.", data.Name);
         }
 
-        return new CalibrationStatistics(model.Name, n, watched.Select(a => a.ToStatistics()));
+        return new CalibrationStatistics(model.Name, n, watched.Select(a => a.ToStatistics()))
+        {
+            Hessians = collectHessians ? hessians.ToDictionary(h => (s, h.Operator), h => h.ToHessian()) : null,
+        };
     }
 
     /// <summary>Converts a sample array to the input's element type (numeric conversion only, no scaling).</summary>

@@ -57,17 +57,21 @@ public static class ModelQuantizer
         }
 
         CalibrationStatistics? statistics = null;
-        if (anyActivations)
+        bool adaptive = options.WeightRounding == WeightRounding.Adaptive;
+        IReadOnlyDictionary<(int, int), LayerHessian>? hessians = null;
+        if (anyActivations && options.Statistics is { } given)
         {
-            if (options.Statistics is { } given)
-            {
-                given.EnsureMatches(model);
-                statistics = given;
-            }
-            else
-            {
-                statistics = Calibrator.Calibrate(model, options.CalibrationData!, options.Calibration, progress, cancellationToken);
-            }
+            given.EnsureMatches(model);
+            statistics = given;
+        }
+
+        if ((anyActivations && statistics is null) || adaptive)
+        {
+            // Adaptive rounding sums each weighted layer's input Hessian in the same pass over the data.
+            var calibration = Calibrator.Calibrate(model, options.CalibrationData!, options.Calibration, progress, cancellationToken, collectHessians: adaptive);
+            hessians = calibration.Hessians;
+            // The result keeps the statistics, not the Hessians (columns² doubles per layer).
+            if (anyActivations) statistics ??= adaptive ? new CalibrationStatistics(calibration.ModelName, calibration.SampleCount, calibration.Tensors) : calibration;
         }
 
         var result = model.Clone();
@@ -75,8 +79,8 @@ public static class ModelQuantizer
         result.SourcePath = null;
         result.FileSize = 0;
         result.Name = model.Name + "_" + Tag(options);
-        result.Transform = "Quantization " + Describe(options);
-        var run = new ModelQuantizerRun(result, options, statistics);
+        result.Transform = "Quantization " + Describe(options) + (adaptive ? ", adaptive weight rounding" : "");
+        var run = new ModelQuantizerRun(result, options, statistics, hessians);
         var reports = new List<LayerQuantizationReport>();
         int totalOps = Math.Max(1, model.OperatorCount), done = 0;
         const string activity = "Quantizing";

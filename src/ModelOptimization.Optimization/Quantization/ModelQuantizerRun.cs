@@ -8,8 +8,10 @@ internal sealed class ModelQuantizerRun
 {
     private readonly Dictionary<int, HashSet<string>> _names = [];
 
-    public ModelQuantizerRun(Model model, QuantizationOptions options, CalibrationStatistics? statistics)
+    public ModelQuantizerRun(Model model, QuantizationOptions options, CalibrationStatistics? statistics,
+        IReadOnlyDictionary<(int Subgraph, int Operator), LayerHessian>? hessians = null)
     {
+        Hessians = hessians;
         Model = model;
         Options = options;
         Statistics = statistics;
@@ -21,6 +23,9 @@ internal sealed class ModelQuantizerRun
     public QuantizationOptions Options { get; }
 
     public CalibrationStatistics? Statistics { get; }
+
+    /// <summary>Input Hessians by (subgraph, operator) for adaptive weight rounding, or null.</summary>
+    public IReadOnlyDictionary<(int Subgraph, int Operator), LayerHessian>? Hessians { get; }
 
     /// <summary>
     /// Quantized weights by source buffer: subgraphs (signatures) that share a float weight buffer share its

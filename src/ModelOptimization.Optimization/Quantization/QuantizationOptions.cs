@@ -47,6 +47,13 @@ public sealed record QuantizationOptions
     /// </summary>
     public bool BiasCorrection { get; init; } = true;
 
+    /// <summary>
+    /// How weights are rounded once their scales are fixed (default <see cref="WeightRounding.Nearest"/>).
+    /// <see cref="WeightRounding.Adaptive"/> (GPTQ) needs <see cref="CalibrationData"/> in every mode, to sum each
+    /// CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED input's Hessian; other ops round to nearest.
+    /// </summary>
+    public WeightRounding WeightRounding { get; init; } = WeightRounding.Nearest;
+
     /// <summary>Ignore the model's plan (exclusion rules) and quantize every layer the mode can.</summary>
     public bool IgnorePlan { get; init; }
 
@@ -87,6 +94,19 @@ public sealed record QuantizationOptions
         if (activations && CalibrationData is null && Statistics is null)
             throw Bad($"-Mode {Mode} quantizes activations and needs their ranges: give -CalibrationData (samples) or -CalibrationStatistics.",
                 "Pass a few hundred representative samples with -CalibrationData, or statistics from Get-CalibrationStatistics.");
+        if (!Enum.IsDefined(WeightRounding)) throw Bad($"Unknown weight rounding {WeightRounding}.", "Use Nearest or Adaptive.");
+        if (WeightRounding == WeightRounding.Adaptive)
+        {
+            if (Mode is QuantizationMode.Float16 or QuantizationMode.BFloat16)
+                throw Bad($"-WeightRounding Adaptive does not apply to -Mode {Mode} (weights are converted, not rounded to integer levels).", "Omit -WeightRounding.");
+            if (Granularity == WeightGranularity.Blockwise)
+                throw Bad("-WeightRounding Adaptive works with -Granularity PerChannel or PerTensor, not Blockwise.", "Use -Granularity PerChannel, or -WeightRounding Nearest.");
+            if (CalibrationData is null)
+                throw Bad($"-WeightRounding Adaptive needs -CalibrationData (samples) to measure each layer's inputs; statistics alone do not hold them"
+                    + (NeedsCalibration(Mode) ? "." : $", and -Mode {Mode} does not calibrate otherwise."),
+                    "Pass a few dozen representative samples with -CalibrationData, or use -WeightRounding Nearest.");
+        }
+
         if (MinWeightElements < 0) throw Bad("MinWeightElements must not be negative.", "Use 0 or more.");
         try
         {

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using ModelOptimization.Core.Graph;
 using ModelOptimization.Core.Quantization;
 using ModelOptimization.Core.Tflite;
+using ModelOptimization.Optimization.Calibration;
 using ModelOptimization.Optimization.Quantization.Codecs;
 
 namespace ModelOptimization.Optimization.Quantization;
@@ -231,6 +232,7 @@ internal sealed partial class SubgraphQuantizer
     public QuantizedWeight ReplaceWeight(int op, int slot, WeightSpec spec, float[]? scales = null)
     {
         int t = Input(op, slot);
+        if (AdaptiveHessian(op, slot, spec) is { } hessian) return ReplaceWeightAdaptive(op, slot, spec, scales ?? WeightScales(t, spec), hessian);
         if (!_weights.ContainsKey((t, spec)) && _run.SharedWeights.TryGetValue((Graph.Tensors[t].Buffer, spec), out var shared)
             && (scales is null || shared.Scales.AsSpan().SequenceEqual(scales)))
         {
@@ -367,6 +369,111 @@ internal sealed partial class SubgraphQuantizer
         var result = new QuantizedWeight(nt, scales, spec.Axis);
         _weights[(t, spec)] = result;
         Share(t, spec, nt, scales);
+        Op(op).Inputs[slot] = nt;
+        return result;
+    }
+
+    /// <summary>
+    /// The input Hessian to round weight <paramref name="slot"/> of <paramref name="op"/> with, when
+    /// <see cref="WeightRounding.Adaptive"/> is asked for and calibration summed one that fits the weight's layout
+    /// (per channel or per tensor); otherwise null (nearest rounding).
+    /// </summary>
+    private LayerHessian? AdaptiveHessian(int op, int slot, WeightSpec spec)
+    {
+        if (Options.WeightRounding != WeightRounding.Adaptive || slot != 1 || spec.Granularity == WeightGranularity.Blockwise) return null;
+        if (_run.Hessians?.GetValueOrDefault((SubgraphIndex, op)) is not { } h) return null;
+        var shape = Graph.Tensors[Input(op, slot)].Shape;
+        if (shape.Length < 2) return null;
+        long n = Graph.Tensors[Input(op, slot)].ElementCount;
+        if (h.IsDepthwise)
+            return spec.Axis == shape.Length - 1 && shape[^1] % h.Channels == 0 && n == (long)h.Columns * shape[^1] ? h : null;
+        return spec.Axis == 0 && n == (long)h.Columns * shape[0] ? h : null;
+    }
+
+    /// <summary>
+    /// <see cref="WeightRounding.Adaptive"/>: the weight rounded by <see cref="AdaptiveRounding"/> (GPTQ) at the
+    /// given scales, rows in parallel (the result does not depend on the thread count).
+    /// </summary>
+    private QuantizedWeight ReplaceWeightAdaptive(int op, int slot, WeightSpec spec, float[] scales, LayerHessian hessian)
+    {
+        int t = Input(op, slot);
+        if (_weights.TryGetValue((t, spec), out var cached) && cached.Scales.AsSpan().SequenceEqual(scales))
+        {
+            Note($"{TensorTypeInfo.ShortName(spec.Type)} weights (shared)");
+            Op(op).Inputs[slot] = cached.Tensor;
+            return cached;
+        }
+
+        var orig = Graph.Tensors[t];
+        var data = ConstantFloatMemory(t)!.Value;
+        var shape = orig.Shape;
+        int n = data.Length;
+        var q = new sbyte[n];
+        int fallbacks = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.Calibration.ThreadCount };
+        if (hessian.IsDepthwise)
+        {
+            int outChannels = shape[^1], multiplier = outChannels / hessian.Channels;
+            var rounders = new AdaptiveRounding?[hessian.Channels];
+            Parallel.For(0, hessian.Channels, parallel, c => rounders[c] = AdaptiveRounding.Create(hessian.ChannelMatrix(c), hessian.Columns));
+            Parallel.For(0, outChannels, parallel, o =>
+            {
+                float s = scales[scales.Length == 1 ? 0 : o];
+                var rounder = rounders[o / multiplier];
+                if (rounder is null)
+                {
+                    Interlocked.Increment(ref fallbacks);
+                    rounder = AdaptiveRounding.Identity(hessian.Columns);
+                }
+
+                rounder.RoundRow(data.Span[o..], outChannels, s, spec.QMin, spec.QMax, q.AsSpan(o), outChannels);
+            });
+        }
+        else
+        {
+            int rows = shape[0], cols = hessian.Columns;
+            var rounder = AdaptiveRounding.Create(hessian.Values, cols);
+            if (rounder is null)
+            {
+                fallbacks = rows;
+                rounder = AdaptiveRounding.Identity(cols);
+            }
+
+            Parallel.For(0, rows, parallel, r =>
+            {
+                float s = scales[scales.Length == 1 ? 0 : r];
+                rounder.RoundRow(data.Span.Slice(r * cols, cols), 1, s, spec.QMin, spec.QMax, q.AsSpan(r * cols, cols), 1);
+            });
+        }
+
+        byte[] bytes;
+        if (spec.Type == TensorType.Int4)
+        {
+            bytes = new byte[(n + 1) / 2];
+            WeightEncoder.PackInt4Parallel(q, bytes);
+        }
+        else
+        {
+            bytes = new byte[n];
+            Buffer.BlockCopy(q, 0, bytes, 0, n);
+        }
+
+        int nt = AddTensor(new Tensor
+        {
+            Name = orig.Name,
+            Type = spec.Type,
+            Shape = shape.ToArray(),
+            ShapeSignature = orig.ShapeSignature?.ToArray(),
+            HasRank = true,
+            Buffer = Model.AddBuffer(bytes),
+            Quantization = scales.Length == 1
+                ? QuantizationParameters.PerTensor(scales[0], 0)
+                : QuantizationParameters.PerChannel(scales, new long[scales.Length], spec.Axis),
+        });
+        Note($"{TensorTypeInfo.ShortName(spec.Type)} weights {(scales.Length == 1 ? "per tensor" : "per channel")}, adaptive rounding"
+            + (fallbacks > 0 ? $" ({fallbacks} channel(s) to nearest: singular Hessian)" : ""));
+        var result = new QuantizedWeight(nt, scales, spec.Axis);
+        _weights[(t, spec)] = result;
         Op(op).Inputs[slot] = nt;
         return result;
     }

@@ -110,6 +110,7 @@ internal sealed partial class SubgraphQuantizer
 
             int rank = Tensor(t).Shape.Length;
             var spec = new WeightSpec(type, granularity, rank == 0 ? 0 : Math.Clamp(axis, 0, rank - 1), granularity == WeightGranularity.Blockwise ? Options.BlockSize : 0);
+            if (AdaptiveHessian(op, slot, spec) is not null) how += ", adaptive rounding";
             var qw = ReplaceWeight(op, slot, spec);
             if (granularity == WeightGranularity.Blockwise)
             {

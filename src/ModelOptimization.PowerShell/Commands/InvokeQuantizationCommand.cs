@@ -90,6 +90,10 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
     [Parameter]
     public SwitchParameter NoBiasCorrection { get; set; }
 
+    /// <summary>How weights are rounded at fixed scales: Nearest (default) or Adaptive (GPTQ, needs -CalibrationData).</summary>
+    [Parameter]
+    public WeightRounding WeightRounding { get; set; } = WeightRounding.Nearest;
+
     /// <summary>SavedModels only: the type int8 weights are dequantized to at run time (default Float32).</summary>
     [Parameter]
     public TfComputeType ComputeType { get; set; } = TfComputeType.Float32;
@@ -149,6 +153,7 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
             },
             MinWeightElements = MinWeightElements,
             BiasCorrection = !NoBiasCorrection,
+            WeightRounding = WeightRounding,
             Strict = Strict,
         };
 
@@ -168,7 +173,7 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
                 "Drop -ComputeType, or use -Mode DynamicRange on a SavedModel.", ComputeType));
         }
 
-        if (CalibrationData is not null && !QuantizationOptions.NeedsCalibration(Mode))
+        if (CalibrationData is not null && !QuantizationOptions.NeedsCalibration(Mode) && WeightRounding != WeightRounding.Adaptive)
         {
             WriteVerbose($"-Mode {Mode} quantizes no activations; -CalibrationData is used only by plan rules that ask for FullInteger or Int16x8.");
         }
@@ -193,7 +198,7 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
         }
 
         var options = _options;
-        if (CalibrationData is not null && options.Statistics is null)
+        if (CalibrationData is not null && (options.Statistics is null || options.WeightRounding == WeightRounding.Adaptive))
         {
             try
             {
@@ -318,7 +323,7 @@ public sealed class InvokeQuantizationCommand : ModelCmdletBase
         }
 
         var unused = new[] { nameof(WeightBits), nameof(BlockSize), nameof(InputType), nameof(OutputType), nameof(CalibrationData),
-            nameof(CalibrationStatistics), nameof(NoBiasCorrection), nameof(Strict), nameof(TargetSqnrDb), nameof(MaxAccuracyDrop) }.Where(IsBound).ToArray();
+            nameof(CalibrationStatistics), nameof(NoBiasCorrection), nameof(WeightRounding), nameof(Strict), nameof(TargetSqnrDb), nameof(MaxAccuracyDrop) }.Where(IsBound).ToArray();
         if (unused.Length > 0 || Granularity is not (WeightGranularity.PerChannel or WeightGranularity.PerTensor))
         {
             string what = unused.Length > 0 ? string.Join(", ", unused.Select(p => "-" + p)) : $"-Granularity {Granularity}";

@@ -21,12 +21,17 @@ public class ImageModelAgreementTests(ITestOutputHelper output)
 
     // mobilenet_v1_0.25 cannot reach 98 %: 8-bit weights alone agree only 60 % (see MobileNetWeightPrecisionTests), bias
     // correction brings FullInteger to 80.9 % and Int16x8 to 92.6 % in LiteRT.js; the bars are those figures less one image.
+    // Adaptive (GPTQ) weight rounding: Int16x8 98.5 % (issue #4 met); FullInteger 85.3 % with Mse ranges, 77.9 % with
+    // MinMax — its 8-bit activations, not the weights, bound it.
     [SkippableTheory]
-    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.MinMax, 79.0)]
-    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.Int16x8, 224, 1001, 16, 17, CalibrationMethod.MinMax, 91.0)]
-    [InlineData("deeplabv3_mnv2_257_float.tflite", QuantizationMode.FullInteger, 257, 21, 8, 14, CalibrationMethod.Mse, 98.0)]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.MinMax, 79.0, WeightRounding.Nearest)]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.Int16x8, 224, 1001, 16, 17, CalibrationMethod.MinMax, 91.0, WeightRounding.Nearest)]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.Mse, 83.5, WeightRounding.Adaptive)]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.FullInteger, 224, 1001, 16, 17, CalibrationMethod.MinMax, 76.0, WeightRounding.Adaptive)]
+    [InlineData("mobilenet_v1_0.25_224_float.tflite", QuantizationMode.Int16x8, 224, 1001, 16, 17, CalibrationMethod.MinMax, 97.0, WeightRounding.Adaptive)]
+    [InlineData("deeplabv3_mnv2_257_float.tflite", QuantizationMode.FullInteger, 257, 21, 8, 14, CalibrationMethod.Mse, 98.0, WeightRounding.Nearest)]
     public void Quantized_AgreesWithFloatInLiteRt(string file, QuantizationMode mode, int size, int classes, int calibrationPerPhoto, int evaluationPerPhoto,
-        CalibrationMethod method, double target)
+        CalibrationMethod method, double target, WeightRounding rounding)
     {
         Skip.If(Environment.GetEnvironmentVariable("MODELOPT_LONG_TESTS") != "1", "Long test: set MODELOPT_LONG_TESTS=1.");
         Skip.If(InteropRunner.UnavailableReason is not null, InteropRunner.UnavailableReason);
@@ -38,6 +43,7 @@ public class ImageModelAgreementTests(ITestOutputHelper output)
             Mode = mode,
             CalibrationData = new InMemoryDataset(calibration.Select(x => new Array[] { x }).ToList()),
             Calibration = new CalibrationOptions { Method = method },
+            WeightRounding = rounding,
         }).Model;
 
         using var tmp = new TempDir();
@@ -59,7 +65,7 @@ public class ImageModelAgreementTests(ITestOutputHelper output)
         }
 
         agreement = 100 * agreement / evaluation.Count;
-        output.WriteLine($"{file} {mode} ({method}, bias correction): {agreement:F2} % agreement over {evaluation.Count} images; "
+        output.WriteLine($"{file} {mode} ({method}, bias correction, {rounding} rounding): {agreement:F2} % agreement over {evaluation.Count} images; "
             + $"{new FileInfo(floatPath).Length / (double)new FileInfo(quantPath).Length:F2}x smaller");
         Assert.True(agreement >= target, $"agreement {agreement:F2} % < {target} %");
     }

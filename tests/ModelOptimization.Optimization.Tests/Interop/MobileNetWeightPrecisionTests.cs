@@ -13,7 +13,8 @@ namespace ModelOptimization.Optimization.Tests.Interop;
 /// Where mobilenet_v1_0.25_224 loses top-1 agreement with its float model (our interpreter, the evaluation crops of
 /// <see cref="ImageModelAgreementTests"/>): 8-bit per-channel weights alone already lose it — exactly as much as
 /// rounding the float weights in place, and about as much as uniform noise of the same size — so the loss is the
-/// model's sensitivity to 8-bit weights, not a quantizer bug; bias correction recovers most of it. Long: runs only
+/// model's sensitivity to 8-bit weights, not a quantizer bug; bias correction recovers most of it, adaptive (GPTQ)
+/// weight rounding more (Int16x8 98.5 %, WeightOnly int8 89.7 %). Long: runs only
 /// with MODELOPT_LONG_TESTS=1; prints the figures.
 /// </summary>
 public class MobileNetWeightPrecisionTests(ITestOutputHelper output)
@@ -70,6 +71,48 @@ public class MobileNetWeightPrecisionTests(ITestOutputHelper output)
                 $"{mode}: bias correction does not help ({figures[(CalibrationMethod.MinMax, true)]:F2} vs {figures[(CalibrationMethod.MinMax, false)]:F2} %)");
         }
     }
+
+    [SkippableFact]
+    public void AdaptiveRounding_RaisesAgreement()
+    {
+        Skip.If(Environment.GetEnvironmentVariable("MODELOPT_LONG_TESTS") != "1", "Long test: set MODELOPT_LONG_TESTS=1.");
+        var model = SharedModels.Load(File);
+        var calibration = new InMemoryDataset(ImageModelAgreementTests.Variants(224, 16, seed: 1).Select(x => new Array[] { Image(x) }).ToList());
+        var evaluation = ImageModelAgreementTests.Variants(224, 17, seed: 0);
+        var reference = Predict(model, evaluation);
+        var figures = new Dictionary<(string, WeightRounding), double>();
+        foreach (var (name, options) in new (string, QuantizationOptions)[]
+        {
+            ("FullInteger", new() { Mode = QuantizationMode.FullInteger }),
+            ("Int16x8", new() { Mode = QuantizationMode.Int16x8 }),
+            ("WeightOnly int8", new() { Mode = QuantizationMode.WeightOnly }),
+            ("WeightOnly int4", new() { Mode = QuantizationMode.WeightOnly, WeightBits = 4 }),
+        })
+        {
+            foreach (var rounding in new[] { WeightRounding.Nearest, WeightRounding.Adaptive })
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var q = ModelQuantizer.Quantize(model, options with { CalibrationData = calibration, WeightRounding = rounding }).Model;
+                long ms = clock.ElapsedMilliseconds;
+                figures[(name, rounding)] = Agreement(reference, Predict(q, evaluation));
+                output.WriteLine($"{name} {rounding}: {figures[(name, rounding)]:F2} % top-1 agreement over {evaluation.Count} images (quantized in {ms} ms)");
+            }
+        }
+
+        // Where weight rounding dominates, adaptive rounding recovers most of the loss: Int16x8 98.5 % with these samples
+        // (97.1-98.5 % with calibration seeds 2-4; nearest 92.6 % with each);
+        // FullInteger is bounded by its 8-bit activations and stays within a few images of nearest rounding.
+        Assert.True(figures[("Int16x8", WeightRounding.Adaptive)] >= 97, $"Int16x8 adaptive: {figures[("Int16x8", WeightRounding.Adaptive)]:F2} %");
+        Assert.True(figures[("WeightOnly int8", WeightRounding.Adaptive)] >= figures[("WeightOnly int8", WeightRounding.Nearest)] + 20);
+        Assert.True(figures[("WeightOnly int4", WeightRounding.Adaptive)] > figures[("WeightOnly int4", WeightRounding.Nearest)]);
+        Assert.True(figures[("FullInteger", WeightRounding.Adaptive)] >= figures[("FullInteger", WeightRounding.Nearest)] - 6);
+    }
+
+    internal static float[,,,] ImageOf(float[] x) => Image(x);
+
+    internal static List<int> PredictOf(Model model, List<float[]> images) => Predict(model, images);
+
+    internal static double AgreementOf(List<int> a, List<int> b) => Agreement(a, b);
 
     private static float[,,,] Image(float[] x)
     {
