@@ -246,12 +246,7 @@ internal sealed partial class SubgraphQuantizer
         }
 
         scales ??= WeightScales(t, spec);
-        if (_weights.TryGetValue((t, spec), out var cached) && cached.Scales.AsSpan().SequenceEqual(scales))
-        {
-            Note($"{TensorTypeInfo.ShortName(spec.Type)} weights (shared)");
-            Op(op).Inputs[slot] = cached.Tensor;
-            return cached;
-        }
+        if (TryShareWeight(op, slot, t, spec, scales) is { } reused) return reused;
 
         var orig = Graph.Tensors[t];
         var data = ConstantFloatMemory(t)!.Value;
@@ -390,6 +385,15 @@ internal sealed partial class SubgraphQuantizer
         return spec.Axis == 0 && n == (long)h.Columns * shape[0] ? h : null;
     }
 
+    /// <summary>The weight already quantized with the same spec and scales (another op shares the tensor), rewired into this op.</summary>
+    private QuantizedWeight? TryShareWeight(int op, int slot, int t, WeightSpec spec, float[] scales)
+    {
+        if (!_weights.TryGetValue((t, spec), out var cached) || !cached.Scales.AsSpan().SequenceEqual(scales)) return null;
+        Note($"{TensorTypeInfo.ShortName(spec.Type)} weights (shared)");
+        Op(op).Inputs[slot] = cached.Tensor;
+        return cached;
+    }
+
     /// <summary>
     /// <see cref="WeightRounding.Adaptive"/>: the weight rounded by <see cref="AdaptiveRounding"/> (GPTQ) at the
     /// given scales, rows in parallel (the result does not depend on the thread count).
@@ -397,12 +401,7 @@ internal sealed partial class SubgraphQuantizer
     private QuantizedWeight ReplaceWeightAdaptive(int op, int slot, WeightSpec spec, float[] scales, LayerHessian hessian)
     {
         int t = Input(op, slot);
-        if (_weights.TryGetValue((t, spec), out var cached) && cached.Scales.AsSpan().SequenceEqual(scales))
-        {
-            Note($"{TensorTypeInfo.ShortName(spec.Type)} weights (shared)");
-            Op(op).Inputs[slot] = cached.Tensor;
-            return cached;
-        }
+        if (TryShareWeight(op, slot, t, spec, scales) is { } reused) return reused;
 
         var orig = Graph.Tensors[t];
         var data = ConstantFloatMemory(t)!.Value;
