@@ -9,6 +9,7 @@ using ModelOptimization.Optimization.Quantization;
 using ModelOptimization.Optimization.Tests.Helpers;
 using ModelOptimization.Tests.Shared;
 using Xunit.Abstractions;
+using static ModelOptimization.Optimization.Tests.Helpers.ModelRuns;
 
 namespace ModelOptimization.Optimization.Tests.Debugging;
 
@@ -61,12 +62,5 @@ public class DebuggerFigureTests(ITestOutputHelper output)
         output.WriteLine($"all CONV_2D float ({conv.Layers.Count(l => l.Decision == LayerQuantizationDecision.Float)} float layers): output SQNR {convReport.Outputs[0].SqnrDb:F2} dB, "
             + $"top-1 agreement {convReport.Outputs[0].Top1Agreement:P1}, {Size(conv.Model) / 1024.0:F0} KiB");
         Assert.True(aware.FinalSqnrDb >= target);
-    }
-
-    private static long Size(Model m)
-    {
-        using var s = new MemoryStream();
-        TfliteWriter.Write(m, s);
-        return s.Length;
     }
 }

@@ -5,6 +5,7 @@ using ModelOptimization.Optimization.Tests.Helpers;
 using ModelOptimization.Runtime;
 using ModelOptimization.Tests.Shared;
 using Xunit.Abstractions;
+using static ModelOptimization.Optimization.Tests.Helpers.ModelRuns;
 
 namespace ModelOptimization.Optimization.Tests.Interop;
 
@@ -25,23 +26,6 @@ public class BlockwiseInteropTests(ITestOutputHelper output)
     {
         Mode = QuantizationMode.WeightOnly, WeightBits = 4, Granularity = WeightGranularity.Blockwise, BlockSize = blockSize,
     }).Model;
-
-    private static float[] Ours(Model model, float[] x)
-    {
-        using var it = Interpreter.Create(model);
-        it.SetInput(0, x);
-        it.Invoke();
-        return it.GetOutput(0).ToFloats();
-    }
-
-    private static long Size(Model m)
-    {
-        using var s = new MemoryStream();
-        TfliteWriter.Write(m, s);
-        return s.Length;
-    }
-
-    private static int ArgMax(float[] v) => Array.IndexOf(v, v.Max());
 
     /// <summary>Runs <paramref name="model"/> in LiteRT.js and in our interpreter; returns the worst relative difference.</summary>
     private static double CompareWithLiteRt(Model model, int[] shape, IEnumerable<float[]> inputs, bool sameTop1)

@@ -7,6 +7,7 @@ using ModelOptimization.Optimization.Tests.Helpers;
 using ModelOptimization.Runtime;
 using ModelOptimization.Tests.Shared;
 using Xunit.Abstractions;
+using static ModelOptimization.Optimization.Tests.Helpers.ModelRuns;
 
 namespace ModelOptimization.Optimization.Tests.Interop;
 
@@ -32,23 +33,6 @@ public class LstmDynamicRangeTests(ITestOutputHelper output)
         Assert.Equal(28 * 28, px.Length);
         return px;
     }
-
-    private static float[] Ours(Model model, float[] x)
-    {
-        using var it = Interpreter.Create(model);
-        it.SetInput(0, x);
-        it.Invoke();
-        return it.GetOutput(0).ToFloats();
-    }
-
-    private static long Size(Model m)
-    {
-        using var s = new MemoryStream();
-        TfliteWriter.Write(m, s);
-        return s.Length;
-    }
-
-    private static int ArgMax(float[] v) => Array.IndexOf(v, v.Max());
 
     [SkippableFact]
     public void DynamicRange_MnistLstm_HybridLstmWithInt8PerTensorWeights()

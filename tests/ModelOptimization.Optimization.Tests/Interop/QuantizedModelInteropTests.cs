@@ -5,6 +5,7 @@ using ModelOptimization.Optimization.Quantization;
 using ModelOptimization.Optimization.Tests.Helpers;
 using ModelOptimization.Runtime;
 using ModelOptimization.Tests.Shared;
+using static ModelOptimization.Optimization.Tests.Helpers.ModelRuns;
 
 namespace ModelOptimization.Optimization.Tests.Interop;
 
@@ -29,14 +30,6 @@ public class QuantizedModelInteropTests
         TfliteWriter.WriteFile(model, path);
         var r = InteropRunner.Run(runtime, path, [InteropTensor.FromBytes(dtype, [1, 28, 28, 1], input)], stripShapeSignature: true);
         return r;
-    }
-
-    private static float[] Ours(Model model, Array input)
-    {
-        using var it = Interpreter.Create(model);
-        it.SetInput(0, input);
-        it.Invoke();
-        return it.GetOutput(0).ToFloats();
     }
 
     private static byte[] FloatBytes(float[] x) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(x.AsSpan()).ToArray();
