@@ -1,5 +1,6 @@
 using ModelOptimization.Core.Graph;
 using ModelOptimization.Core.Tflite;
+using ModelOptimization.Kernels;
 using ModelOptimization.Runtime.Execution;
 using ModelOptimization.Runtime.Reference;
 
@@ -9,6 +10,9 @@ namespace ModelOptimization.Runtime.Operators;
 internal abstract class Pool2DOperator : OperatorKernel
 {
     protected ConvGeometry Geometry { get; } = new();
+
+    /// <summary>The same window in the Kernels' terms (set in prepare).</summary>
+    protected Pool2DGeometry PoolGeometry { get; private set; }
 
     protected float FloatMin { get; private set; }
 
@@ -38,6 +42,8 @@ internal abstract class Pool2DOperator : OperatorKernel
         ctx.Require(g.StrideWidth > 0 && g.StrideHeight > 0 && g.FilterWidth > 0 && g.FilterHeight > 0, "strides and filter sizes must be positive");
         g.ComputePadding((Padding)ctx.GetInt("padding"));
         ctx.SetOutputShape(0, [g.Batches, g.OutputHeight, g.OutputWidth, g.OutputDepth]);
+        PoolGeometry = new Pool2DGeometry(g.Batches, g.InputHeight, g.InputWidth, g.InputDepth, g.FilterHeight, g.FilterWidth,
+            g.OutputHeight, g.OutputWidth, g.StrideHeight, g.StrideWidth, g.PadTop, g.PadLeft);
         var act = ctx.FusedActivation;
         ctx.Require(ActivationRange.IsClamp(act), $"fused activation {act}");
         (FloatMin, FloatMax) = ActivationRange.Float(act);
