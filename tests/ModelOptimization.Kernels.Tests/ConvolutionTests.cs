@@ -230,4 +230,18 @@ public class ConvolutionTests
             TestData.AssertClose(expected, actual, 1e-5f, 1e-5f * inC * fh * fw, $"{bits} bits");
         });
     }
+
+    [Fact]
+    public void DepthwiseConv2DInt16x8_DepthMultiplierTwo_AccumulatesInt64AndRoundsHalfUp()
+    {
+        // One input channel, two output channels (depth multiplier 2), a 1×2 window; multiplier 0.5 (Q31 2^30, shift 0).
+        var g = new Conv2DGeometry(1, 1, 2, 1, 1, 2, 2, 1, 1);
+        var output = new short[2];
+        Ref.Convolution.DepthwiseConv2DInt16x8([1000, -2000], [3, -5, 7, 11], [100, -100], [1 << 30, 1 << 30], [0, 0], output, g, 2,
+            short.MinValue, short.MaxValue);
+        // oc 0: 1000·3 − 2000·7 + 100 = −10900 → −5450; oc 1: 1000·(−5) − 2000·11 − 100 = −27100 → −13550.
+        Assert.Equal(new short[] { -5450, -13550 }, output);
+        Ref.Convolution.DepthwiseConv2DInt16x8([1000, -2000], [3, -5, 7, 11], [100, -100], [1 << 30, 1 << 30], [0, 0], output, g, 2, -6000, 6000);
+        Assert.Equal(new short[] { -5450, -6000 }, output);
+    }
 }

@@ -198,6 +198,38 @@ public static class Convolution
     }
 
     /// <summary>
+    /// Depthwise 16x8 (reference_integer_ops::DepthwiseConvPerChannel for int16): acc (int64) = Σ_taps in[ic]·w[oc] + bias[oc];
+    /// out = clamp(MBQM(acc as int64, mult[oc], shift[oc])); zero points 0.
+    /// </summary>
+    public static void DepthwiseConv2DInt16x8(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<long> bias,
+        ReadOnlySpan<int> outputMultiplier, ReadOnlySpan<int> outputShift, Span<short> output, in Conv2DGeometry g,
+        int depthMultiplier, int activationMin, int activationMax)
+    {
+        for (int b = 0; b < g.Batches; b++)
+        for (int oy = 0; oy < g.OutputHeight; oy++)
+        for (int ox = 0; ox < g.OutputWidth; ox++)
+        for (int ic = 0; ic < g.InputChannels; ic++)
+        for (int m = 0; m < depthMultiplier; m++)
+        {
+            int oc = m + ic * depthMultiplier;
+            long acc = 0;
+            for (int fy = 0; fy < g.FilterHeight; fy++)
+            for (int fx = 0; fx < g.FilterWidth; fx++)
+            {
+                int iy = oy * g.StrideHeight - g.PadTop + fy * g.DilationHeight;
+                int ix = ox * g.StrideWidth - g.PadLeft + fx * g.DilationWidth;
+                if (iy < 0 || iy >= g.InputHeight || ix < 0 || ix >= g.InputWidth) continue;
+                acc += filter[(fy * g.FilterWidth + fx) * g.OutputChannels + oc] * input[InputIndex(g, b, iy, ix, ic)];
+            }
+
+            if (!bias.IsEmpty) acc += bias[oc];
+            int c = outputMultiplier.Length == 1 ? 0 : oc;
+            int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, outputMultiplier[c], outputShift[c]);
+            output[OutputIndex(g, b, oy, ox, oc)] = (short)Math.Min(Math.Max(scaled, activationMin), activationMax);
+        }
+    }
+
+    /// <summary>
     /// TFLite TRANSPOSE_CONV (reference_ops::TransposeConv, scatter form): every input element adds in·w to the
     /// outputs it reaches (out_y = in_y·stride − padTop + fy), then bias, then the clamp. Filter [OC, FH, FW, IC];
     /// the geometry's Input* describe the input and Output* the given output shape; dilations must be 1.
