@@ -267,14 +267,15 @@ internal sealed class Conv2DOperator : OperatorKernel
             inputScaleFirst: _hybridXnnpack));
     }
 
-    private delegate void RowBlock(in Conv2DGeometry block, int inputStart, int outputStart);
+    internal delegate void RowBlock(in Conv2DGeometry block, int inputStart, int outputStart);
 
     /// <summary>
     /// Runs a Kernels reference convolution over blocks of output rows in parallel: each block is rows [oy0, oy1) of
     /// one batch, described as a one-batch geometry whose top padding is shifted by oy0 · stride (so it may be
     /// negative), with the input and output offsets of that batch and first row. Results do not depend on the split.
+    /// Depthwise convolutions use it too (the same geometry).
     /// </summary>
-    private static void ForRowBlocks(int threads, Conv2DGeometry g, long workPerRow, RowBlock body)
+    internal static void ForRowBlocks(int threads, Conv2DGeometry g, long workPerRow, RowBlock body)
     {
         int inputPerBatch = g.InputHeight * g.InputWidth * g.InputChannels;
         ParallelWork.For(threads, g.Batches * g.OutputHeight, workPerRow, (s, e, _) =>

@@ -154,7 +154,8 @@ internal sealed class DepthwiseConv2DOperator : OperatorKernel
                     break;
                 }
 
-                KernelReference.Convolution.DepthwiseConv2DFloat(input.Read<float>(), filter.Read<float>(), Bias<float>(bias), output.Write<float>(), _kg, dm, _fmin, _fmax);
+                Conv2DOperator.ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.DepthwiseConv2DFloat(
+                    input.Read<float>().Slice(i), filter.Read<float>(), Bias<float>(bias), output.Write<float>().Slice(o), kg, dm, _fmin, _fmax));
                 break;
             case Kind.Int8:
                 if (_fast is not null)
@@ -173,8 +174,9 @@ internal sealed class DepthwiseConv2DOperator : OperatorKernel
                 }
                 else
                 {
-                    KernelReference.Convolution.DepthwiseConv2DInt8PerChannel(input.Read<sbyte>(), input.ZeroPoint, _filter8.Length > 0 ? _filter8 : filter.Read<sbyte>(),
-                        Bias<int>(bias), _mult, _shift, output.ZeroPoint, output.Write<sbyte>(), _kg, dm, _actMin, _actMax);
+                    Conv2DOperator.ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.DepthwiseConv2DInt8PerChannel(
+                        input.Read<sbyte>().Slice(i), input.ZeroPoint, _filter8.Length > 0 ? _filter8 : filter.Read<sbyte>(), Bias<int>(bias), _mult, _shift,
+                        output.ZeroPoint, output.Write<sbyte>().Slice(o), kg, dm, _actMin, _actMax));
                 }
 
                 break;
@@ -195,15 +197,16 @@ internal sealed class DepthwiseConv2DOperator : OperatorKernel
                 }
                 else
                 {
-                    KernelReference.Convolution.DepthwiseConv2DUInt8(input.Read<byte>(), input.ZeroPoint, filter.Read<byte>(), filter.ZeroPoint, Bias<int>(bias),
-                        _mult[0], _shift[0], output.ZeroPoint, output.Write<byte>(), _kg, dm, _actMin, _actMax);
+                    Conv2DOperator.ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.DepthwiseConv2DUInt8(
+                        input.Read<byte>().Slice(i), input.ZeroPoint, filter.Read<byte>(), filter.ZeroPoint, Bias<int>(bias), _mult[0], _shift[0],
+                        output.ZeroPoint, output.Write<byte>().Slice(o), kg, dm, _actMin, _actMax));
                 }
 
                 break;
             case Kind.Int16:
                 long[] b64 = _bias64.Length > 0 || bias is null ? _bias64 : ConvQuantization.BiasAsInt64(bias);
-                KernelReference.Convolution.DepthwiseConv2DInt16x8(input.Read<short>(), filter.Read<sbyte>(), b64, _mult, _shift, output.Write<short>(), _kg, dm,
-                    _actMin, _actMax);
+                Conv2DOperator.ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.DepthwiseConv2DInt16x8(
+                    input.Read<short>().Slice(i), filter.Read<sbyte>(), b64, _mult, _shift, output.Write<short>().Slice(o), kg, dm, _actMin, _actMax));
                 break;
             case Kind.Hybrid:
                 int perBatch = input.ElementCount / g.Batches;
