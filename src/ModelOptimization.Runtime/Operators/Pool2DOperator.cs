@@ -9,7 +9,7 @@ namespace ModelOptimization.Runtime.Operators;
 /// <summary>Shared prepare of the 2-D pooling ops: window geometry, output shape and activation range.</summary>
 internal abstract class Pool2DOperator : OperatorKernel
 {
-    protected ConvGeometry Geometry { get; } = new();
+    private ConvGeometry Geometry { get; } = new();
 
     /// <summary>The same window in the Kernels' terms (set in prepare).</summary>
     protected Pool2DGeometry PoolGeometry { get; private set; }
@@ -57,8 +57,4 @@ internal abstract class Pool2DOperator : OperatorKernel
     }
 
     protected abstract void PrepareType(KernelContext ctx, RuntimeTensor input, RuntimeTensor output);
-
-    protected int Rows => Geometry.Batches * Geometry.OutputHeight;
-
-    protected long WorkPerRow => (long)Geometry.OutputWidth * Geometry.OutputDepth * Geometry.FilterHeight * Geometry.FilterWidth;
 }
