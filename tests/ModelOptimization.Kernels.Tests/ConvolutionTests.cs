@@ -230,4 +230,46 @@ public class ConvolutionTests
             TestData.AssertClose(expected, actual, 1e-5f, 1e-5f * inC * fh * fw, $"{bits} bits");
         });
     }
+
+    [Fact]
+    public void DepthwiseConv2DInt16x8_DepthMultiplierTwo_AccumulatesInt64AndRoundsHalfUp()
+    {
+        // One input channel, two output channels (depth multiplier 2), a 1×2 window; multiplier 0.5 (Q31 2^30, shift 0).
+        var g = new Conv2DGeometry(1, 1, 2, 1, 1, 2, 2, 1, 1);
+        var output = new short[2];
+        Ref.Convolution.DepthwiseConv2DInt16x8([1000, -2000], [3, -5, 7, 11], [100, -100], [1 << 30, 1 << 30], [0, 0], output, g, 2,
+            short.MinValue, short.MaxValue);
+        // oc 0: 1000·3 − 2000·7 + 100 = −10900 → −5450; oc 1: 1000·(−5) − 2000·11 − 100 = −27100 → −13550.
+        Assert.Equal(new short[] { -5450, -13550 }, output);
+        Ref.Convolution.DepthwiseConv2DInt16x8([1000, -2000], [3, -5, 7, 11], [100, -100], [1 << 30, 1 << 30], [0, 0], output, g, 2, -6000, 6000);
+        Assert.Equal(new short[] { -5450, -6000 }, output);
+    }
+
+    [Fact]
+    public void Conv2DInt8PerChannelReference_GroupedFilter_EqualsOneConvolutionPerGroup()
+    {
+        // 4 input channels, filter depth 2: two groups of 3 output channels, each reading its own 2 input channels.
+        const int inC = 4, depth = 2, outC = 6, perGroup = 3;
+        var rng = new Random(7);
+        var g = Conv2DGeometry.Create(2, 5, 4, inC, 3, 3, outC, 2, 1, 1, 1, samePadding: true);
+        var input = TestData.SBytes(rng, (int)g.InputLength);
+        var filter = TestData.SBytes(rng, outC * 3 * 3 * depth);
+        var bias = TestData.Ints(rng, outC, -500, 500);
+        var (mult, shift) = TestData.Requantization(rng, outC, -9, -6);
+        var grouped = new sbyte[g.OutputLength];
+        Ref.Convolution.Conv2DInt8PerChannel(input, 3, filter, bias, mult, shift, -2, grouped, g, -128, 127);
+
+        var one = g with { InputChannels = depth, OutputChannels = perGroup };
+        for (int group = 0; group < 2; group++)
+        {
+            var groupInput = new sbyte[one.InputLength];
+            for (int p = 0; p < groupInput.Length / depth; p++)
+                for (int c = 0; c < depth; c++) groupInput[p * depth + c] = input[p * inC + group * depth + c];
+            var groupOutput = new sbyte[one.OutputLength];
+            Ref.Convolution.Conv2DInt8PerChannel(groupInput, 3, filter.AsSpan(group * perGroup * 9 * depth, perGroup * 9 * depth), bias.AsSpan(group * perGroup, perGroup),
+                mult.AsSpan(group * perGroup, perGroup), shift.AsSpan(group * perGroup, perGroup), -2, groupOutput, one, -128, 127);
+            for (int p = 0; p < groupOutput.Length / perGroup; p++)
+                for (int c = 0; c < perGroup; c++) Assert.Equal(groupOutput[p * perGroup + c], grouped[p * outC + group * perGroup + c]);
+        }
+    }
 }

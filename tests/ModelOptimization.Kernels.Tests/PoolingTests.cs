@@ -83,4 +83,35 @@ public class PoolingTests
         Pooling.AveragePoolInt8([3, 4], output, g, -128, 127); // 3.5 → 4
         Assert.Equal(4, output[0]);
     }
+
+    [Fact]
+    public void AveragePoolInt16_Window_RoundsHalfAwayFromZeroAndClamps()
+    {
+        var g = new Pool2DGeometry(1, 1, 2, 1, 1, 2, 1, 1);
+        var output = new short[1];
+        Ref.Pooling.AveragePool<short>([-30001, -30002], output, g, -32768, 32767); // −30001.5 → −30002
+        Assert.Equal(-30002, output[0]);
+        Ref.Pooling.AveragePool<short>([30001, 30002], output, g, -32768, 30000); // 30001.5 → 30002, clamped
+        Assert.Equal(30000, output[0]);
+    }
+
+    [Fact]
+    public void MaxPoolInt16_PaddedWindow_TakesTheInsideMaximum()
+    {
+        var g = Pool2DGeometry.Create(1, 2, 2, 1, 3, 3, 1, 1, samePadding: true);
+        var output = new short[4];
+        Ref.Pooling.MaxPool<short>([-20000, -30000, -25000, -32768], output, g, -32768, 32767);
+        Assert.Equal(new short[] { -20000, -20000, -20000, -20000 }, output);
+    }
+
+    [Fact]
+    public void L2PoolFloat_Window_IsRootMeanSquare()
+    {
+        var g = new Pool2DGeometry(1, 1, 2, 1, 1, 2, 1, 1);
+        var output = new float[1];
+        Ref.Pooling.L2PoolFloat([3f, 4f], output, g, float.MinValue, float.MaxValue);
+        Assert.Equal(MathF.Sqrt(12.5f), output[0]);
+        Ref.Pooling.L2PoolFloat([3f, 4f], output, g, 0f, 3f);
+        Assert.Equal(3f, output[0]);
+    }
 }

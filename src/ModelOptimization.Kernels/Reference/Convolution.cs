@@ -3,13 +3,17 @@ namespace ModelOptimization.Kernels.Reference;
 /// <summary>
 /// Scalar convolutions as TFLite's reference kernels (reference_ops::Conv, reference_integer_ops::ConvPerChannel,
 /// DepthwiseConv(PerChannel), reference_ops::TransposeConv): the specification of <see cref="Kernels.Convolution"/>.
-/// Points of the filter outside the input (padding) contribute nothing.
+/// Points of the filter outside the input (padding) contribute nothing. Conv2D is grouped, as TFLite's reference
+/// Conv, when the filter's depth (its length / (OutputChannels · FilterHeight · FilterWidth)) is a divisor of
+/// InputChannels: output channel oc reads input channels [g · depth, (g + 1) · depth) of its group g.
 /// </summary>
 public static class Convolution
 {
     public static void Conv2DFloat(ReadOnlySpan<float> input, ReadOnlySpan<float> filter, ReadOnlySpan<float> bias,
         Span<float> output, in Conv2DGeometry g, float activationMin, float activationMax)
     {
+        int filterDepth = FilterDepth(g, filter.Length);
+        int perGroup = g.OutputChannels / (g.InputChannels / filterDepth);
         for (int b = 0; b < g.Batches; b++)
         for (int oy = 0; oy < g.OutputHeight; oy++)
         for (int ox = 0; ox < g.OutputWidth; ox++)
@@ -22,8 +26,8 @@ public static class Convolution
                 int iy = oy * g.StrideHeight - g.PadTop + fy * g.DilationHeight;
                 int ix = ox * g.StrideWidth - g.PadLeft + fx * g.DilationWidth;
                 if (iy < 0 || iy >= g.InputHeight || ix < 0 || ix >= g.InputWidth) continue;
-                for (int ic = 0; ic < g.InputChannels; ic++)
-                    total += input[InputIndex(g, b, iy, ix, ic)] * filter[FilterIndex(g, oc, fy, fx, ic)];
+                for (int ic = 0; ic < filterDepth; ic++)
+                    total += input[InputIndex(g, b, iy, ix, oc / perGroup * filterDepth + ic)] * filter[((oc * g.FilterHeight + fy) * g.FilterWidth + fx) * filterDepth + ic];
             }
 
             float biasValue = bias.IsEmpty ? 0f : bias[oc];
@@ -36,6 +40,8 @@ public static class Convolution
         ReadOnlySpan<int> bias, ReadOnlySpan<int> outputMultiplier, ReadOnlySpan<int> outputShift, int outputZeroPoint,
         Span<sbyte> output, in Conv2DGeometry g, int activationMin, int activationMax)
     {
+        int filterDepth = FilterDepth(g, filter.Length);
+        int perGroup = g.OutputChannels / (g.InputChannels / filterDepth);
         for (int b = 0; b < g.Batches; b++)
         for (int oy = 0; oy < g.OutputHeight; oy++)
         for (int ox = 0; ox < g.OutputWidth; ox++)
@@ -48,8 +54,8 @@ public static class Convolution
                 int iy = oy * g.StrideHeight - g.PadTop + fy * g.DilationHeight;
                 int ix = ox * g.StrideWidth - g.PadLeft + fx * g.DilationWidth;
                 if (iy < 0 || iy >= g.InputHeight || ix < 0 || ix >= g.InputWidth) continue;
-                for (int ic = 0; ic < g.InputChannels; ic++)
-                    acc += filter[FilterIndex(g, oc, fy, fx, ic)] * (input[InputIndex(g, b, iy, ix, ic)] - inputZeroPoint);
+                for (int ic = 0; ic < filterDepth; ic++)
+                    acc += filter[((oc * g.FilterHeight + fy) * g.FilterWidth + fx) * filterDepth + ic] * (input[InputIndex(g, b, iy, ix, oc / perGroup * filterDepth + ic)] - inputZeroPoint);
             }
 
             if (!bias.IsEmpty) acc += bias[oc];
@@ -64,6 +70,8 @@ public static class Convolution
         ReadOnlySpan<int> bias, int outputMultiplier, int outputShift, int outputZeroPoint, Span<byte> output,
         in Conv2DGeometry g, int activationMin, int activationMax)
     {
+        int filterDepth = FilterDepth(g, filter.Length);
+        int perGroup = g.OutputChannels / (g.InputChannels / filterDepth);
         for (int b = 0; b < g.Batches; b++)
         for (int oy = 0; oy < g.OutputHeight; oy++)
         for (int ox = 0; ox < g.OutputWidth; ox++)
@@ -76,8 +84,8 @@ public static class Convolution
                 int iy = oy * g.StrideHeight - g.PadTop + fy * g.DilationHeight;
                 int ix = ox * g.StrideWidth - g.PadLeft + fx * g.DilationWidth;
                 if (iy < 0 || iy >= g.InputHeight || ix < 0 || ix >= g.InputWidth) continue;
-                for (int ic = 0; ic < g.InputChannels; ic++)
-                    acc += (filter[FilterIndex(g, oc, fy, fx, ic)] - filterZeroPoint) * (input[InputIndex(g, b, iy, ix, ic)] - inputZeroPoint);
+                for (int ic = 0; ic < filterDepth; ic++)
+                    acc += (filter[((oc * g.FilterHeight + fy) * g.FilterWidth + fx) * filterDepth + ic] - filterZeroPoint) * (input[InputIndex(g, b, iy, ix, oc / perGroup * filterDepth + ic)] - inputZeroPoint);
             }
 
             if (!bias.IsEmpty) acc += bias[oc];
@@ -91,6 +99,8 @@ public static class Convolution
         ReadOnlySpan<int> outputMultiplier, ReadOnlySpan<int> outputShift, Span<short> output, in Conv2DGeometry g,
         int activationMin, int activationMax)
     {
+        int filterDepth = FilterDepth(g, filter.Length);
+        int perGroup = g.OutputChannels / (g.InputChannels / filterDepth);
         for (int b = 0; b < g.Batches; b++)
         for (int oy = 0; oy < g.OutputHeight; oy++)
         for (int ox = 0; ox < g.OutputWidth; ox++)
@@ -103,8 +113,8 @@ public static class Convolution
                 int iy = oy * g.StrideHeight - g.PadTop + fy * g.DilationHeight;
                 int ix = ox * g.StrideWidth - g.PadLeft + fx * g.DilationWidth;
                 if (iy < 0 || iy >= g.InputHeight || ix < 0 || ix >= g.InputWidth) continue;
-                for (int ic = 0; ic < g.InputChannels; ic++)
-                    acc += filter[FilterIndex(g, oc, fy, fx, ic)] * input[InputIndex(g, b, iy, ix, ic)];
+                for (int ic = 0; ic < filterDepth; ic++)
+                    acc += filter[((oc * g.FilterHeight + fy) * g.FilterWidth + fx) * filterDepth + ic] * input[InputIndex(g, b, iy, ix, oc / perGroup * filterDepth + ic)];
             }
 
             if (!bias.IsEmpty) acc += bias[oc];
@@ -198,6 +208,38 @@ public static class Convolution
     }
 
     /// <summary>
+    /// Depthwise 16x8 (reference_integer_ops::DepthwiseConvPerChannel for int16): acc (int64) = Σ_taps in[ic]·w[oc] + bias[oc];
+    /// out = clamp(MBQM(acc as int64, mult[oc], shift[oc])); zero points 0.
+    /// </summary>
+    public static void DepthwiseConv2DInt16x8(ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter, ReadOnlySpan<long> bias,
+        ReadOnlySpan<int> outputMultiplier, ReadOnlySpan<int> outputShift, Span<short> output, in Conv2DGeometry g,
+        int depthMultiplier, int activationMin, int activationMax)
+    {
+        for (int b = 0; b < g.Batches; b++)
+        for (int oy = 0; oy < g.OutputHeight; oy++)
+        for (int ox = 0; ox < g.OutputWidth; ox++)
+        for (int ic = 0; ic < g.InputChannels; ic++)
+        for (int m = 0; m < depthMultiplier; m++)
+        {
+            int oc = m + ic * depthMultiplier;
+            long acc = 0;
+            for (int fy = 0; fy < g.FilterHeight; fy++)
+            for (int fx = 0; fx < g.FilterWidth; fx++)
+            {
+                int iy = oy * g.StrideHeight - g.PadTop + fy * g.DilationHeight;
+                int ix = ox * g.StrideWidth - g.PadLeft + fx * g.DilationWidth;
+                if (iy < 0 || iy >= g.InputHeight || ix < 0 || ix >= g.InputWidth) continue;
+                acc += filter[(fy * g.FilterWidth + fx) * g.OutputChannels + oc] * input[InputIndex(g, b, iy, ix, ic)];
+            }
+
+            if (!bias.IsEmpty) acc += bias[oc];
+            int c = outputMultiplier.Length == 1 ? 0 : oc;
+            int scaled = FixedPoint.MultiplyByQuantizedMultiplier(acc, outputMultiplier[c], outputShift[c]);
+            output[OutputIndex(g, b, oy, ox, oc)] = (short)Math.Min(Math.Max(scaled, activationMin), activationMax);
+        }
+    }
+
+    /// <summary>
     /// TFLite TRANSPOSE_CONV (reference_ops::TransposeConv, scatter form): every input element adds in·w to the
     /// outputs it reaches (out_y = in_y·stride − padTop + fy), then bias, then the clamp. Filter [OC, FH, FW, IC];
     /// the geometry's Input* describe the input and Output* the given output shape; dilations must be 1.
@@ -231,6 +273,9 @@ public static class Convolution
             output[i] = Scalar.Clamp(output[i] + (bias.IsEmpty ? 0f : bias[oc]), activationMin, activationMax);
         }
     }
+
+    /// <summary>The filter's input depth: InputChannels, or InputChannels / groups for a grouped convolution.</summary>
+    private static int FilterDepth(in Conv2DGeometry g, int filterLength) => filterLength / (g.OutputChannels * g.FilterHeight * g.FilterWidth);
 
     private static int InputIndex(in Conv2DGeometry g, int b, int y, int x, int c) => ((b * g.InputHeight + y) * g.InputWidth + x) * g.InputChannels + c;
 

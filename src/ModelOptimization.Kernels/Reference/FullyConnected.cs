@@ -27,13 +27,23 @@ public static class FullyConnected
     public static void Int8PerChannel(ReadOnlySpan<sbyte> input, int inputZeroPoint, ReadOnlySpan<sbyte> weights,
         ReadOnlySpan<int> bias, ReadOnlySpan<int> outputMultiplier, ReadOnlySpan<int> outputShift, int outputZeroPoint,
         Span<sbyte> output, int m, int n, int k, int activationMin, int activationMax)
+        => Int8PerChannel(input, inputZeroPoint, weights, 0, bias, outputMultiplier, outputShift, outputZeroPoint,
+            output, m, n, k, activationMin, activationMax);
+
+    /// <summary>
+    /// As reference_integer_ops::FullyConnected with a filter offset: acc = Σ (in − inZp)(w − wZp) + bias;
+    /// out = clamp(MultiplyByQuantizedMultiplier(acc, mult[o], shift[o]) + outZp).
+    /// </summary>
+    public static void Int8PerChannel(ReadOnlySpan<sbyte> input, int inputZeroPoint, ReadOnlySpan<sbyte> weights,
+        int weightsZeroPoint, ReadOnlySpan<int> bias, ReadOnlySpan<int> outputMultiplier, ReadOnlySpan<int> outputShift,
+        int outputZeroPoint, Span<sbyte> output, int m, int n, int k, int activationMin, int activationMax)
     {
         for (int b = 0; b < m; b++)
         {
             for (int o = 0; o < n; o++)
             {
                 int acc = 0;
-                for (int d = 0; d < k; d++) acc += (input[b * k + d] - inputZeroPoint) * weights[o * k + d];
+                for (int d = 0; d < k; d++) acc += (input[b * k + d] - inputZeroPoint) * (weights[o * k + d] - weightsZeroPoint);
                 if (!bias.IsEmpty) acc += bias[o];
                 int c = outputMultiplier.Length == 1 ? 0 : o;
                 acc = FixedPoint.MultiplyByQuantizedMultiplier(acc, outputMultiplier[c], outputShift[c]);

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace ModelOptimization.Kernels.Reference;
 
 /// <summary>
@@ -30,6 +32,18 @@ public static class Pooling
 
     /// <summary>int8: acc = Σ window; acc = acc &gt; 0 ? (acc + n/2)/n : (acc − n/2)/n (C division); clamp.</summary>
     public static void AveragePoolInt8(ReadOnlySpan<sbyte> input, Span<sbyte> output, in Pool2DGeometry g, int activationMin, int activationMax)
+        => AveragePool(input, output, g, activationMin, activationMax);
+
+    /// <summary>uint8: acc = (Σ window + n/2) / n (the signed rule below, as acc ≥ 0); clamp.</summary>
+    public static void AveragePoolUInt8(ReadOnlySpan<byte> input, Span<byte> output, in Pool2DGeometry g, int activationMin, int activationMax)
+        => AveragePool(input, output, g, activationMin, activationMax);
+
+    /// <summary>
+    /// Integer average pool (int8, uint8, int16) as reference_integer_ops::AveragePool: acc = Σ window (int32);
+    /// acc = acc &gt; 0 ? (acc + n/2)/n : (acc − n/2)/n (C division, half away from zero); clamp.
+    /// </summary>
+    public static void AveragePool<T>(ReadOnlySpan<T> input, Span<T> output, in Pool2DGeometry g, int activationMin, int activationMax)
+        where T : unmanaged, IBinaryInteger<T>
     {
         for (int b = 0; b < g.Batches; b++)
         for (int oy = 0; oy < g.OutputHeight; oy++)
@@ -41,35 +55,13 @@ public static class Pooling
             for (int y = y0; y < y1; y++)
             for (int x = x0; x < x1; x++)
             {
-                acc += input[Index(g, b, y, x, c)];
+                acc += int.CreateTruncating(input[Index(g, b, y, x, c)]);
                 count++;
             }
 
             if (count == 0) acc = 0;
             else acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
-            output[OutIndex(g, b, oy, ox, c)] = (sbyte)Math.Min(Math.Max(acc, activationMin), activationMax);
-        }
-    }
-
-    /// <summary>uint8: acc = (Σ window + n/2) / n; clamp.</summary>
-    public static void AveragePoolUInt8(ReadOnlySpan<byte> input, Span<byte> output, in Pool2DGeometry g, int activationMin, int activationMax)
-    {
-        for (int b = 0; b < g.Batches; b++)
-        for (int oy = 0; oy < g.OutputHeight; oy++)
-        for (int ox = 0; ox < g.OutputWidth; ox++)
-        for (int c = 0; c < g.Channels; c++)
-        {
-            Window(g, oy, ox, out int y0, out int y1, out int x0, out int x1);
-            int acc = 0, count = 0;
-            for (int y = y0; y < y1; y++)
-            for (int x = x0; x < x1; x++)
-            {
-                acc += input[Index(g, b, y, x, c)];
-                count++;
-            }
-
-            acc = count == 0 ? 0 : (acc + count / 2) / count;
-            output[OutIndex(g, b, oy, ox, c)] = (byte)Math.Min(Math.Max(acc, activationMin), activationMax);
+            output[OutIndex(g, b, oy, ox, c)] = T.CreateTruncating(Math.Min(Math.Max(acc, activationMin), activationMax));
         }
     }
 
@@ -95,6 +87,14 @@ public static class Pooling
     }
 
     public static void MaxPoolInt8(ReadOnlySpan<sbyte> input, Span<sbyte> output, in Pool2DGeometry g, int activationMin, int activationMax)
+        => MaxPool(input, output, g, activationMin, activationMax);
+
+    public static void MaxPoolUInt8(ReadOnlySpan<byte> input, Span<byte> output, in Pool2DGeometry g, int activationMin, int activationMax)
+        => MaxPool(input, output, g, activationMin, activationMax);
+
+    /// <summary>Integer max pool (int8, uint8, int16): max = T.MinValue; max = std::max(max, x) over the window; clamp.</summary>
+    public static void MaxPool<T>(ReadOnlySpan<T> input, Span<T> output, in Pool2DGeometry g, int activationMin, int activationMax)
+        where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
     {
         for (int b = 0; b < g.Batches; b++)
         for (int oy = 0; oy < g.OutputHeight; oy++)
@@ -102,14 +102,15 @@ public static class Pooling
         for (int c = 0; c < g.Channels; c++)
         {
             Window(g, oy, ox, out int y0, out int y1, out int x0, out int x1);
-            int max = sbyte.MinValue;
+            int max = int.CreateTruncating(T.MinValue);
             for (int y = y0; y < y1; y++)
-            for (int x = x0; x < x1; x++) max = Math.Max(max, input[Index(g, b, y, x, c)]);
-            output[OutIndex(g, b, oy, ox, c)] = (sbyte)Math.Min(Math.Max(max, activationMin), activationMax);
+            for (int x = x0; x < x1; x++) max = Math.Max(max, int.CreateTruncating(input[Index(g, b, y, x, c)]));
+            output[OutIndex(g, b, oy, ox, c)] = T.CreateTruncating(Math.Min(Math.Max(max, activationMin), activationMax));
         }
     }
 
-    public static void MaxPoolUInt8(ReadOnlySpan<byte> input, Span<byte> output, in Pool2DGeometry g, int activationMin, int activationMax)
+    /// <summary>reference_ops::L2Pool: out = clamp(sqrt(Σ window x² / n)); the sum runs over the window in order.</summary>
+    public static void L2PoolFloat(ReadOnlySpan<float> input, Span<float> output, in Pool2DGeometry g, float activationMin, float activationMax)
     {
         for (int b = 0; b < g.Batches; b++)
         for (int oy = 0; oy < g.OutputHeight; oy++)
@@ -117,10 +118,17 @@ public static class Pooling
         for (int c = 0; c < g.Channels; c++)
         {
             Window(g, oy, ox, out int y0, out int y1, out int x0, out int x1);
-            int max = byte.MinValue;
+            float total = 0f;
+            int count = 0;
             for (int y = y0; y < y1; y++)
-            for (int x = x0; x < x1; x++) max = Math.Max(max, input[Index(g, b, y, x, c)]);
-            output[OutIndex(g, b, oy, ox, c)] = (byte)Math.Min(Math.Max(max, activationMin), activationMax);
+            for (int x = x0; x < x1; x++)
+            {
+                float v = input[Index(g, b, y, x, c)];
+                total += v * v;
+                count++;
+            }
+
+            output[OutIndex(g, b, oy, ox, c)] = count == 0 ? 0f : Scalar.Clamp(MathF.Sqrt(total / count), activationMin, activationMax);
         }
     }
 

@@ -1,10 +1,14 @@
 using ModelOptimization.Core.Graph;
+using ModelOptimization.Kernels;
 using ModelOptimization.Runtime.Execution;
-using ModelOptimization.Runtime.Reference;
+using KernelReference = ModelOptimization.Kernels.Reference;
 
 namespace ModelOptimization.Runtime.Operators;
 
-/// <summary>AVERAGE_POOL_2D: float, int8, uint8, int16 (integer mean rounded half away from zero).</summary>
+/// <summary>
+/// AVERAGE_POOL_2D: float, int8, uint8 (the vectorized Kernels.Pooling, bit-exact with its reference), int16 (the
+/// Kernels reference; integer mean rounded half away from zero).
+/// </summary>
 internal sealed class AveragePool2DOperator : Pool2DOperator
 {
     protected override void PrepareType(KernelContext ctx, RuntimeTensor input, RuntimeTensor output)
@@ -14,20 +18,20 @@ internal sealed class AveragePool2DOperator : Pool2DOperator
     {
         var input = ctx.Input(0);
         var output = ctx.Output(0);
-        var g = Geometry;
+        var g = PoolGeometry;
         switch (Type)
         {
             case TensorType.Float32:
-                ParallelWork.For(ctx.Threads, Rows, WorkPerRow, (s, e, _) => ReferenceKernels.AveragePoolFloat(g, input.Read<float>(), output.Write<float>(), FloatMin, FloatMax, s, e));
+                Pooling.AveragePoolFloat(input.Read<float>(), output.Write<float>(), g, FloatMin, FloatMax);
                 break;
             case TensorType.Int8:
-                ParallelWork.For(ctx.Threads, Rows, WorkPerRow, (s, e, _) => ReferenceKernels.AveragePoolQuantized(g, input.Read<sbyte>(), output.Write<sbyte>(), ActMin, ActMax, s, e));
+                Pooling.AveragePoolInt8(input.Read<sbyte>(), output.Write<sbyte>(), g, ActMin, ActMax);
                 break;
             case TensorType.UInt8:
-                ParallelWork.For(ctx.Threads, Rows, WorkPerRow, (s, e, _) => ReferenceKernels.AveragePoolQuantized(g, input.Read<byte>(), output.Write<byte>(), ActMin, ActMax, s, e));
+                Pooling.AveragePoolUInt8(input.Read<byte>(), output.Write<byte>(), g, ActMin, ActMax);
                 break;
             case TensorType.Int16:
-                ParallelWork.For(ctx.Threads, Rows, WorkPerRow, (s, e, _) => ReferenceKernels.AveragePoolQuantized(g, input.Read<short>(), output.Write<short>(), ActMin, ActMax, s, e));
+                KernelReference.Pooling.AveragePool(input.Read<short>(), output.Write<short>(), g, ActMin, ActMax);
                 break;
         }
     }

@@ -4,6 +4,7 @@ using ModelOptimization.Kernels;
 using ModelOptimization.Runtime.Execution;
 using ModelOptimization.Runtime.Optimized;
 using ModelOptimization.Runtime.Reference;
+using KernelReference = ModelOptimization.Kernels.Reference;
 
 namespace ModelOptimization.Runtime.Operators;
 
@@ -18,6 +19,7 @@ internal sealed class Conv2DOperator : OperatorKernel
     private enum Kind { Float, Hybrid, Int8, UInt8, Int16 }
 
     private readonly ConvGeometry _g = new();
+    private Conv2DGeometry _kg;
     private Kind _kind;
     private bool _grouped;
     private float _fmin, _fmax;
@@ -66,6 +68,8 @@ internal sealed class Conv2DOperator : OperatorKernel
         ctx.Require(g.OutputDepth % (inDepth / filterDepth) == 0, "output depth is not a multiple of the groups");
         g.ComputePadding((Padding)ctx.GetInt("padding"));
         ctx.SetOutputShape(0, [g.Batches, g.OutputHeight, g.OutputWidth, g.OutputDepth]);
+        _kg = new Conv2DGeometry(g.Batches, g.InputHeight, g.InputWidth, g.InputDepth, g.FilterHeight, g.FilterWidth, g.OutputDepth,
+            g.OutputHeight, g.OutputWidth, g.StrideHeight, g.StrideWidth, g.DilationHeight, g.DilationWidth, g.PadTop, g.PadLeft);
         ctx.Require(bias is null || bias.ElementCount == g.OutputDepth, "bias size differs from the output depth");
         var act = ctx.FusedActivation;
         ctx.Require(ActivationRange.IsClamp(act), $"fused activation {act}");
@@ -192,7 +196,8 @@ internal sealed class Conv2DOperator : OperatorKernel
         {
             case Kind.Float:
                 if (_packed is not null) RunIm2Col(ctx, input, output, 0f, (a, m, o) => FullyConnected.Float(a, _packed, Bias<float>(bias), o.Cast<float>(), m, _fmin, _fmax, ctx.Threads));
-                else ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DFloat(g, input.Read<float>(), filter.Read<float>(), Bias<float>(bias), output.Write<float>(), _fmin, _fmax, s, e));
+                else ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.Conv2DFloat(input.Read<float>().Slice(i),
+                    filter.Read<float>(), Bias<float>(bias), output.Write<float>().Slice(o), kg, _fmin, _fmax));
                 break;
             case Kind.Int8:
                 if (_shallow is not null && _xnnpack) _shallow.Run(input.Read<sbyte>(), input.ZeroPoint, Bias<int>(bias), output.Write<sbyte>(), _float, ctx.Threads);
@@ -200,8 +205,9 @@ internal sealed class Conv2DOperator : OperatorKernel
                 else if (_matmul is not null && DirectWindows(ctx)) _matmul.RunConvolution(g, input.Read<sbyte>(), input.ZeroPoint, Bias<int>(bias), output.Write<sbyte>(), _float, ctx.Threads);
                 else if (_matmul is not null) RunIm2Col(ctx, input, output, (sbyte)input.ZeroPoint, (a, m, o) => _matmul.Run(a, input.ZeroPoint, Bias<int>(bias), o.Cast<sbyte>(), m, _float, ctx.Threads));
                 else if (_packed is not null) RunIm2Col(ctx, input, output, (sbyte)input.ZeroPoint, (a, m, o) => FullyConnected.Int8PerChannel(a, input.ZeroPoint, _packed, Bias<int>(bias), _mult, _shift, output.ZeroPoint, o.Cast<sbyte>(), m, _actMin, _actMax, ctx.Threads));
-                else if (_xnnpack) ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DQuantized(g, input.Read<sbyte>(), -input.ZeroPoint, Filter8(filter), 0, Bias<int>(bias), _float, output.Write<sbyte>(), s, e));
-                else ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DQuantized(g, input.Read<sbyte>(), -input.ZeroPoint, Filter8(filter), 0, Bias<int>(bias), _fixed, output.Write<sbyte>(), s, e));
+                else if (_xnnpack) ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DXnnpack(g, input.Read<sbyte>(), -input.ZeroPoint, Filter8(filter), 0, Bias<int>(bias), _float, output.Write<sbyte>(), s, e));
+                else ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.Conv2DInt8PerChannel(input.Read<sbyte>().Slice(i),
+                    input.ZeroPoint, Filter8(filter), Bias<int>(bias), _mult, _shift, output.ZeroPoint, output.Write<sbyte>().Slice(o), kg, _actMin, _actMax));
                 break;
             case Kind.UInt8:
                 if (_shallow is not null && _xnnpack) _shallow.Run(input.Read<byte>(), input.ZeroPoint, Bias<int>(bias), output.Write<byte>(), _float, ctx.Threads);
@@ -209,13 +215,15 @@ internal sealed class Conv2DOperator : OperatorKernel
                 else if (_matmul is not null && DirectWindows(ctx)) _matmul.RunConvolution(g, input.Read<byte>(), input.ZeroPoint, Bias<int>(bias), output.Write<byte>(), _float, ctx.Threads);
                 else if (_matmul is not null) RunIm2Col(ctx, input, output, (byte)input.ZeroPoint, (a, m, o) => _matmul.Run(a, input.ZeroPoint, Bias<int>(bias), o.Cast<byte>(), m, _float, ctx.Threads));
                 else if (_packed is not null) RunIm2Col(ctx, input, output, (byte)input.ZeroPoint, (a, m, o) => FullyConnected.UInt8(a, input.ZeroPoint, _packed, Bias<int>(bias), _mult[0], _shift[0], output.ZeroPoint, o.Cast<byte>(), m, _actMin, _actMax, ctx.Threads));
-                else if (_xnnpack) ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DQuantized(g, input.Read<byte>(), -input.ZeroPoint, filter.Read<byte>(), -filter.ZeroPoint, Bias<int>(bias), _float, output.Write<byte>(), s, e));
-                else ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DQuantized(g, input.Read<byte>(), -input.ZeroPoint, filter.Read<byte>(), -filter.ZeroPoint, Bias<int>(bias), _fixed, output.Write<byte>(), s, e));
+                else if (_xnnpack) ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DXnnpack(g, input.Read<byte>(), -input.ZeroPoint, filter.Read<byte>(), -filter.ZeroPoint, Bias<int>(bias), _float, output.Write<byte>(), s, e));
+                else ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.Conv2DUInt8(input.Read<byte>().Slice(i),
+                    input.ZeroPoint, filter.Read<byte>(), filter.ZeroPoint, Bias<int>(bias), _mult[0], _shift[0], output.ZeroPoint, output.Write<byte>().Slice(o), kg, _actMin, _actMax));
                 break;
             case Kind.Int16:
                 long[] b64 = _bias64.Length > 0 || bias is null ? _bias64 : ConvQuantization.BiasAsInt64(bias);
                 if (_packed is not null) RunIm2Col(ctx, input, output, (short)0, (a, m, o) => FullyConnected.Int16x8(a, _packed, b64, _mult, _shift, o.Cast<short>(), m, _actMin, _actMax, ctx.Threads));
-                else ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DInt16x8(g, input.Read<short>(), filter.Read<sbyte>(), b64, _mult, _shift, _actMin, _actMax, output.Write<short>(), s, e));
+                else ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.Conv2DInt16x8(input.Read<short>().Slice(i),
+                    filter.Read<sbyte>(), b64, _mult, _shift, output.Write<short>().Slice(o), kg, _actMin, _actMax));
                 break;
             case Kind.Hybrid:
                 EvalHybrid(ctx, input, filter, bias, output, rows, work);
@@ -257,6 +265,30 @@ internal sealed class Conv2DOperator : OperatorKernel
         ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.Conv2DHybrid(g, _quantized, _batchScales, _batchOffsets,
             _filter8.Length > 0 ? _filter8 : filter.Read<sbyte>(), _channelScales, Bias<float>(bias), output.Write<float>(), _fmin, _fmax, s, e,
             inputScaleFirst: _hybridXnnpack));
+    }
+
+    internal delegate void RowBlock(in Conv2DGeometry block, int inputStart, int outputStart);
+
+    /// <summary>
+    /// Runs a Kernels reference convolution over blocks of output rows in parallel: each block is rows [oy0, oy1) of
+    /// one batch, described as a one-batch geometry whose top padding is shifted by oy0 · stride (so it may be
+    /// negative), with the input and output offsets of that batch and first row. Results do not depend on the split.
+    /// Depthwise convolutions use it too (the same geometry).
+    /// </summary>
+    internal static void ForRowBlocks(int threads, Conv2DGeometry g, long workPerRow, RowBlock body)
+    {
+        int inputPerBatch = g.InputHeight * g.InputWidth * g.InputChannels;
+        ParallelWork.For(threads, g.Batches * g.OutputHeight, workPerRow, (s, e, _) =>
+        {
+            for (int row = s; row < e;)
+            {
+                int b = row / g.OutputHeight, oy0 = row % g.OutputHeight;
+                int count = Math.Min(g.OutputHeight - oy0, e - row);
+                var block = g with { Batches = 1, OutputHeight = count, PadTop = g.PadTop - oy0 * g.StrideHeight };
+                body(block, b * inputPerBatch, row * g.OutputWidth * g.OutputChannels);
+                row += count;
+            }
+        });
     }
 
     private delegate void GemmBlock<T>(ReadOnlySpan<T> columns, int m, OutputBlock o) where T : unmanaged;

@@ -4,6 +4,7 @@ using ModelOptimization.Kernels;
 using ModelOptimization.Runtime.Execution;
 using ModelOptimization.Runtime.Optimized;
 using ModelOptimization.Runtime.Reference;
+using KernelReference = ModelOptimization.Kernels.Reference;
 
 namespace ModelOptimization.Runtime.Operators;
 
@@ -27,7 +28,6 @@ internal sealed class DepthwiseConv2DOperator : OperatorKernel
     private float[] _batchScales = [];
     private int[] _batchOffsets = [];
     private sbyte[] _filter8 = [];
-    private FixedPointRequantizer _fixed;
     private FloatRequantizer _float;
     private bool _xnnpack;
     private float[] _xnnScales = [];
@@ -118,7 +118,6 @@ internal sealed class DepthwiseConv2DOperator : OperatorKernel
     /// <summary>TFLite fixed point, or XNNPACK's float requantization when LiteRT would delegate the node.</summary>
     private void PrepareRequantization(KernelContext ctx, RuntimeTensor input, RuntimeTensor filter, RuntimeTensor? bias, RuntimeTensor output, ActivationFunctionType act)
     {
-        _fixed = new FixedPointRequantizer(_mult, _shift, output.ZeroPoint, _actMin, _actMax);
         float[]? scales = ctx.LiteRtArithmetic ? XnnpackQuantization.ConvolutionScales(input, filter, bias, output, _g.OutputDepth, 3) : null;
         _xnnpack = scales is not null;
         if (scales is not null)
@@ -155,8 +154,8 @@ internal sealed class DepthwiseConv2DOperator : OperatorKernel
                     break;
                 }
 
-                ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.DepthwiseConvFloat(g, dm, input.Read<float>(), filter.Read<float>(),
-                    Bias<float>(bias), output.Write<float>(), _fmin, _fmax, s, e));
+                Conv2DOperator.ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.DepthwiseConv2DFloat(
+                    input.Read<float>().Slice(i), filter.Read<float>(), Bias<float>(bias), output.Write<float>().Slice(o), kg, dm, _fmin, _fmax));
                 break;
             case Kind.Int8:
                 if (_fast is not null)
@@ -170,13 +169,14 @@ internal sealed class DepthwiseConv2DOperator : OperatorKernel
                 }
                 else if (_xnnpack)
                 {
-                    ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.DepthwiseConvQuantized(g, dm, input.Read<sbyte>(), -input.ZeroPoint,
+                    ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.DepthwiseConvXnnpack(g, dm, input.Read<sbyte>(), -input.ZeroPoint,
                         _filter8.Length > 0 ? _filter8 : filter.Read<sbyte>(), 0, Bias<int>(bias), _float, output.Write<sbyte>(), s, e));
                 }
                 else
                 {
-                    ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.DepthwiseConvQuantized(g, dm, input.Read<sbyte>(), -input.ZeroPoint,
-                        _filter8.Length > 0 ? _filter8 : filter.Read<sbyte>(), 0, Bias<int>(bias), _fixed, output.Write<sbyte>(), s, e));
+                    Conv2DOperator.ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.DepthwiseConv2DInt8PerChannel(
+                        input.Read<sbyte>().Slice(i), input.ZeroPoint, _filter8.Length > 0 ? _filter8 : filter.Read<sbyte>(), Bias<int>(bias), _mult, _shift,
+                        output.ZeroPoint, output.Write<sbyte>().Slice(o), kg, dm, _actMin, _actMax));
                 }
 
                 break;
@@ -192,20 +192,21 @@ internal sealed class DepthwiseConv2DOperator : OperatorKernel
                 }
                 else if (_xnnpack)
                 {
-                    ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.DepthwiseConvQuantized(g, dm, input.Read<byte>(), -input.ZeroPoint,
+                    ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.DepthwiseConvXnnpack(g, dm, input.Read<byte>(), -input.ZeroPoint,
                         filter.Read<byte>(), -filter.ZeroPoint, Bias<int>(bias), _float, output.Write<byte>(), s, e));
                 }
                 else
                 {
-                    ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.DepthwiseConvQuantized(g, dm, input.Read<byte>(), -input.ZeroPoint,
-                        filter.Read<byte>(), -filter.ZeroPoint, Bias<int>(bias), _fixed, output.Write<byte>(), s, e));
+                    Conv2DOperator.ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.DepthwiseConv2DUInt8(
+                        input.Read<byte>().Slice(i), input.ZeroPoint, filter.Read<byte>(), filter.ZeroPoint, Bias<int>(bias), _mult[0], _shift[0],
+                        output.ZeroPoint, output.Write<byte>().Slice(o), kg, dm, _actMin, _actMax));
                 }
 
                 break;
             case Kind.Int16:
                 long[] b64 = _bias64.Length > 0 || bias is null ? _bias64 : ConvQuantization.BiasAsInt64(bias);
-                ParallelWork.For(ctx.Threads, rows, work, (s, e, _) => ReferenceKernels.DepthwiseConvInt16x8(g, dm, input.Read<short>(), filter.Read<sbyte>(),
-                    b64, _mult, _shift, _actMin, _actMax, output.Write<short>(), s, e));
+                Conv2DOperator.ForRowBlocks(ctx.Threads, _kg, work, (in Conv2DGeometry kg, int i, int o) => KernelReference.Convolution.DepthwiseConv2DInt16x8(
+                    input.Read<short>().Slice(i), filter.Read<sbyte>(), b64, _mult, _shift, output.Write<short>().Slice(o), kg, dm, _actMin, _actMax));
                 break;
             case Kind.Hybrid:
                 int perBatch = input.ElementCount / g.Batches;

@@ -4,6 +4,7 @@ using ModelOptimization.Kernels;
 using ModelOptimization.Runtime.Execution;
 using ModelOptimization.Runtime.Optimized;
 using ModelOptimization.Runtime.Reference;
+using KernelReference = ModelOptimization.Kernels.Reference;
 
 namespace ModelOptimization.Runtime.Operators;
 
@@ -31,7 +32,6 @@ internal sealed class FullyConnectedOperator : OperatorKernel
     private BlockwiseWeights? _blockwise;
     private PackedWeights? _packed;
     private QuantizedMatMul? _matmul;
-    private FixedPointRequantizer _fixed;
     private FloatRequantizer _float;
     private bool _xnnpack;
     private sbyte[] _scratchQ = [];
@@ -165,7 +165,6 @@ internal sealed class FullyConnectedOperator : OperatorKernel
     /// <summary>TFLite fixed point, or XNNPACK's float requantization when LiteRT would delegate the node.</summary>
     private void PrepareRequantization(KernelContext ctx, RuntimeTensor input, RuntimeTensor weights, RuntimeTensor? bias, RuntimeTensor output, ActivationFunctionType act)
     {
-        _fixed = new FixedPointRequantizer(_mult, _shift, output.ZeroPoint, _actMin, _actMax);
         float[]? scales = ctx.LiteRtArithmetic ? XnnpackQuantization.ConvolutionScales(input, weights, bias, output, _units, 0, biasRequired: false) : null;
         if (weights.Type == TensorType.Int8 && !ConvQuantization.HasZeroZeroPoints(weights)) scales = null;
         _xnnpack = scales is not null && ctx.LiteRtArithmetic;
@@ -191,7 +190,7 @@ internal sealed class FullyConnectedOperator : OperatorKernel
                 var wf = _weightsFloat.Length > 0 ? _weightsFloat : weights.Read<float>();
                 if (_packed is not null) FullyConnected.Float(input.Read<float>(), _packed, Bias<float>(bias), output.Write<float>(), m, _fmin, _fmax, ctx.Threads);
                 else if (!ctx.UseReference) FullyConnected.Float(input.Read<float>(), wf, Bias<float>(bias), output.Write<float>(), m, _units, _depth, _fmin, _fmax, ctx.Threads);
-                else ReferenceKernels.FullyConnectedFloat(input.Read<float>(), wf, Bias<float>(bias), output.Write<float>(), m, _units, _depth, _fmin, _fmax);
+                else KernelReference.FullyConnected.Float(input.Read<float>(), wf, Bias<float>(bias), output.Write<float>(), m, _units, _depth, _fmin, _fmax);
                 break;
             case Kind.Blockwise:
                 BlockwiseFullyConnected.Dynamic(input.Read<float>(), _blockwise!, Bias<float>(bias), output.Write<float>(), m, _fmin, _fmax, _scratchQ);
@@ -209,8 +208,8 @@ internal sealed class FullyConnectedOperator : OperatorKernel
                 }
                 else
                 {
-                    ReferenceKernels.FullyConnectedHybrid(input.Read<float>(), Weights8(weights), _weightScales, Bias<float>(bias), output.Write<float>(),
-                        m, _units, _depth, _asymmetric, _fmin, _fmax);
+                    KernelReference.FullyConnected.Hybrid(input.Read<float>(), Weights8(weights), _weightScales, Bias<float>(bias), output.Write<float>(),
+                        m, _units, _depth, _asymmetric, _fmin, _fmax, _scratchQ, _scratchScales, _scratchOffsets);
                 }
 
                 break;
@@ -221,7 +220,7 @@ internal sealed class FullyConnectedOperator : OperatorKernel
                 }
                 else if (_xnnpack)
                 {
-                    ReferenceKernels.FullyConnectedQuantized(input.Read<sbyte>(), -input.ZeroPoint, Weights8(weights), -weights.ZeroPoint, Bias<int>(bias),
+                    ReferenceKernels.FullyConnectedXnnpack(input.Read<sbyte>(), -input.ZeroPoint, Weights8(weights), -weights.ZeroPoint, Bias<int>(bias),
                         _float, output.Write<sbyte>(), m, _units, _depth);
                 }
                 else if (_packed is not null)
@@ -231,8 +230,8 @@ internal sealed class FullyConnectedOperator : OperatorKernel
                 }
                 else
                 {
-                    ReferenceKernels.FullyConnectedQuantized(input.Read<sbyte>(), -input.ZeroPoint, Weights8(weights), -weights.ZeroPoint, Bias<int>(bias),
-                        _fixed, output.Write<sbyte>(), m, _units, _depth);
+                    KernelReference.FullyConnected.Int8PerChannel(input.Read<sbyte>(), input.ZeroPoint, Weights8(weights), weights.ZeroPoint, Bias<int>(bias),
+                        _mult, _shift, output.ZeroPoint, output.Write<sbyte>(), m, _units, _depth, _actMin, _actMax);
                 }
 
                 break;
@@ -243,7 +242,7 @@ internal sealed class FullyConnectedOperator : OperatorKernel
                 }
                 else if (_xnnpack)
                 {
-                    ReferenceKernels.FullyConnectedQuantized(input.Read<byte>(), -input.ZeroPoint, weights.Read<byte>(), -weights.ZeroPoint, Bias<int>(bias),
+                    ReferenceKernels.FullyConnectedXnnpack(input.Read<byte>(), -input.ZeroPoint, weights.Read<byte>(), -weights.ZeroPoint, Bias<int>(bias),
                         _float, output.Write<byte>(), m, _units, _depth);
                 }
                 else if (_packed is not null)
@@ -253,8 +252,8 @@ internal sealed class FullyConnectedOperator : OperatorKernel
                 }
                 else
                 {
-                    ReferenceKernels.FullyConnectedQuantized(input.Read<byte>(), -input.ZeroPoint, weights.Read<byte>(), -weights.ZeroPoint, Bias<int>(bias),
-                        _fixed, output.Write<byte>(), m, _units, _depth);
+                    KernelReference.FullyConnected.UInt8(input.Read<byte>(), input.ZeroPoint, weights.Read<byte>(), weights.ZeroPoint, Bias<int>(bias),
+                        _mult[0], _shift[0], output.ZeroPoint, output.Write<byte>(), m, _units, _depth, _actMin, _actMax);
                 }
 
                 break;
@@ -266,8 +265,8 @@ internal sealed class FullyConnectedOperator : OperatorKernel
                 }
                 else
                 {
-                    ReferenceKernels.FullyConnectedInt16x8(input.Read<short>(), weights.Read<sbyte>(), b64, _mult, _shift, _actMin, _actMax,
-                        output.Write<short>(), m, _units, _depth);
+                    KernelReference.FullyConnected.Int16x8(input.Read<short>(), weights.Read<sbyte>(), b64, _mult, _shift, output.Write<short>(),
+                        m, _units, _depth, _actMin, _actMax);
                 }
 
                 break;

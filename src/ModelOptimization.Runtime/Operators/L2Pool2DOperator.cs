@@ -1,6 +1,6 @@
 using ModelOptimization.Core.Graph;
 using ModelOptimization.Runtime.Execution;
-using ModelOptimization.Runtime.Reference;
+using KernelReference = ModelOptimization.Kernels.Reference;
 
 namespace ModelOptimization.Runtime.Operators;
 
@@ -11,10 +11,5 @@ internal sealed class L2Pool2DOperator : Pool2DOperator
         => ctx.Require(input.Type == TensorType.Float32, $"L2_POOL_2D of {TensorTypeInfo.ShortName(input.Type)}");
 
     public override void Eval(KernelContext ctx)
-    {
-        var input = ctx.Input(0);
-        var output = ctx.Output(0);
-        var g = Geometry;
-        ParallelWork.For(ctx.Threads, Rows, WorkPerRow, (s, e, _) => ReferenceKernels.L2PoolFloat(g, input.Read<float>(), output.Write<float>(), FloatMin, FloatMax, s, e));
-    }
+        => KernelReference.Pooling.L2PoolFloat(ctx.Input(0).Read<float>(), ctx.Output(0).Write<float>(), PoolGeometry, FloatMin, FloatMax);
 }

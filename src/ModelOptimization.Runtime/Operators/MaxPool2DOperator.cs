@@ -1,10 +1,11 @@
 using ModelOptimization.Core.Graph;
+using ModelOptimization.Kernels;
 using ModelOptimization.Runtime.Execution;
-using ModelOptimization.Runtime.Reference;
+using KernelReference = ModelOptimization.Kernels.Reference;
 
 namespace ModelOptimization.Runtime.Operators;
 
-/// <summary>MAX_POOL_2D: float, int8, uint8, int16.</summary>
+/// <summary>MAX_POOL_2D: float, int8, uint8 (the vectorized Kernels.Pooling), int16 (the Kernels reference).</summary>
 internal sealed class MaxPool2DOperator : Pool2DOperator
 {
     protected override void PrepareType(KernelContext ctx, RuntimeTensor input, RuntimeTensor output)
@@ -14,20 +15,20 @@ internal sealed class MaxPool2DOperator : Pool2DOperator
     {
         var input = ctx.Input(0);
         var output = ctx.Output(0);
-        var g = Geometry;
+        var g = PoolGeometry;
         switch (Type)
         {
             case TensorType.Float32:
-                ParallelWork.For(ctx.Threads, Rows, WorkPerRow, (s, e, _) => ReferenceKernels.MaxPool(g, input.Read<float>(), output.Write<float>(), FloatMin, FloatMax, s, e));
+                Pooling.MaxPoolFloat(input.Read<float>(), output.Write<float>(), g, FloatMin, FloatMax);
                 break;
             case TensorType.Int8:
-                ParallelWork.For(ctx.Threads, Rows, WorkPerRow, (s, e, _) => ReferenceKernels.MaxPool(g, input.Read<sbyte>(), output.Write<sbyte>(), (sbyte)ActMin, (sbyte)ActMax, s, e));
+                Pooling.MaxPoolInt8(input.Read<sbyte>(), output.Write<sbyte>(), g, ActMin, ActMax);
                 break;
             case TensorType.UInt8:
-                ParallelWork.For(ctx.Threads, Rows, WorkPerRow, (s, e, _) => ReferenceKernels.MaxPool(g, input.Read<byte>(), output.Write<byte>(), (byte)ActMin, (byte)ActMax, s, e));
+                Pooling.MaxPoolUInt8(input.Read<byte>(), output.Write<byte>(), g, ActMin, ActMax);
                 break;
             case TensorType.Int16:
-                ParallelWork.For(ctx.Threads, Rows, WorkPerRow, (s, e, _) => ReferenceKernels.MaxPool(g, input.Read<short>(), output.Write<short>(), (short)ActMin, (short)ActMax, s, e));
+                KernelReference.Pooling.MaxPool(input.Read<short>(), output.Write<short>(), g, ActMin, ActMax);
                 break;
         }
     }

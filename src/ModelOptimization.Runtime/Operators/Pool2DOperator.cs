@@ -1,5 +1,6 @@
 using ModelOptimization.Core.Graph;
 using ModelOptimization.Core.Tflite;
+using ModelOptimization.Kernels;
 using ModelOptimization.Runtime.Execution;
 using ModelOptimization.Runtime.Reference;
 
@@ -8,7 +9,10 @@ namespace ModelOptimization.Runtime.Operators;
 /// <summary>Shared prepare of the 2-D pooling ops: window geometry, output shape and activation range.</summary>
 internal abstract class Pool2DOperator : OperatorKernel
 {
-    protected ConvGeometry Geometry { get; } = new();
+    private ConvGeometry Geometry { get; } = new();
+
+    /// <summary>The same window in the Kernels' terms (set in prepare).</summary>
+    protected Pool2DGeometry PoolGeometry { get; private set; }
 
     protected float FloatMin { get; private set; }
 
@@ -38,6 +42,8 @@ internal abstract class Pool2DOperator : OperatorKernel
         ctx.Require(g.StrideWidth > 0 && g.StrideHeight > 0 && g.FilterWidth > 0 && g.FilterHeight > 0, "strides and filter sizes must be positive");
         g.ComputePadding((Padding)ctx.GetInt("padding"));
         ctx.SetOutputShape(0, [g.Batches, g.OutputHeight, g.OutputWidth, g.OutputDepth]);
+        PoolGeometry = new Pool2DGeometry(g.Batches, g.InputHeight, g.InputWidth, g.InputDepth, g.FilterHeight, g.FilterWidth,
+            g.OutputHeight, g.OutputWidth, g.StrideHeight, g.StrideWidth, g.PadTop, g.PadLeft);
         var act = ctx.FusedActivation;
         ctx.Require(ActivationRange.IsClamp(act), $"fused activation {act}");
         (FloatMin, FloatMax) = ActivationRange.Float(act);
@@ -51,8 +57,4 @@ internal abstract class Pool2DOperator : OperatorKernel
     }
 
     protected abstract void PrepareType(KernelContext ctx, RuntimeTensor input, RuntimeTensor output);
-
-    protected int Rows => Geometry.Batches * Geometry.OutputHeight;
-
-    protected long WorkPerRow => (long)Geometry.OutputWidth * Geometry.OutputDepth * Geometry.FilterHeight * Geometry.FilterWidth;
 }

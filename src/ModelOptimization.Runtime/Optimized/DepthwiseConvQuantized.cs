@@ -13,7 +13,7 @@ namespace ModelOptimization.Runtime.Optimized;
 /// output pixel accumulates bias + Σ_taps x·w in int32 lanes, then v = (float)acc · scale[c] is clamped, rounded
 /// half to even and offset by the output zero point. With AVX-512 the interior of 3×3 filters takes 16 channels per
 /// vector (channel counts that are multiples of 16) or two neighbouring pixels of 8 channels (stride 1). Equal bit for bit to
-/// <see cref="ReferenceKernels.DepthwiseConvQuantized{TIn, TW, TOut, TR}"/> with a <see cref="FloatRequantizer"/>.
+/// <see cref="ReferenceKernels.DepthwiseConvXnnpack{TIn, TW, TOut}"/>.
 /// </summary>
 internal sealed class DepthwiseConvQuantized
 {

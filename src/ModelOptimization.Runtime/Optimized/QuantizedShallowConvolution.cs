@@ -15,7 +15,7 @@ namespace ModelOptimization.Runtime.Optimized;
 /// multiply-adds read in place: no per-window copy and no edge tests. Weights are packed in prepare as [block of 8
 /// channels][filter row][pair][8 channels × 2] int16 minus their zero point, each filter row padded to an even
 /// length with a 0 weight (the value it meets, the next one in the copy, then contributes 0). Results do not depend
-/// on the path or the thread count and equal <see cref="ReferenceKernels.Conv2DQuantized"/> bit for bit.
+/// on the path or the thread count and equal Kernels.Reference.Convolution (fixed point) or <see cref="ReferenceKernels.Conv2DXnnpack"/> (float requantization) bit for bit.
 /// </summary>
 internal sealed class QuantizedShallowConvolution
 {

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace ModelOptimization.Runtime.Reference;
 
@@ -9,65 +8,18 @@ namespace ModelOptimization.Runtime.Reference;
 /// </summary>
 internal static partial class ReferenceKernels
 {
-    /// <summary>Float DEPTHWISE_CONV_2D for output rows [rowStart, rowEnd) (rows = batch · output height).</summary>
-    public static void DepthwiseConvFloat(ConvGeometry g, int depthMultiplier, ReadOnlySpan<float> input, ReadOnlySpan<float> filter,
-        ReadOnlySpan<float> bias, Span<float> output, float min, float max, int rowStart, int rowEnd)
-    {
-        int inC = g.InputDepth, outC = g.OutputDepth, dm = depthMultiplier;
-        Span<float> acc = outC <= 1024 ? stackalloc float[outC] : new float[outC];
-        Span<float> expanded = dm == 1 ? default : (inC * dm <= 1024 ? stackalloc float[inC * dm] : new float[inC * dm]);
-        for (int row = rowStart; row < rowEnd; row++)
-        {
-            int b = row / g.OutputHeight, oy = row % g.OutputHeight;
-            for (int ox = 0; ox < g.OutputWidth; ox++)
-            {
-                acc.Clear();
-                int inX0 = ox * g.StrideWidth - g.PadLeft, inY0 = oy * g.StrideHeight - g.PadTop;
-                for (int ky = 0; ky < g.FilterHeight; ky++)
-                {
-                    int iy = inY0 + g.DilationHeight * ky;
-                    if ((uint)iy >= (uint)g.InputHeight) continue;
-                    for (int kx = 0; kx < g.FilterWidth; kx++)
-                    {
-                        int ix = inX0 + g.DilationWidth * kx;
-                        if ((uint)ix >= (uint)g.InputWidth) continue;
-                        var px = input.Slice(((b * g.InputHeight + iy) * g.InputWidth + ix) * inC, inC);
-                        var f = filter.Slice((ky * g.FilterWidth + kx) * outC, outC);
-                        if (dm == 1)
-                        {
-                            TensorPrimitives.MultiplyAdd(px, f, acc, acc);
-                        }
-                        else
-                        {
-                            for (int ic = 0; ic < inC; ic++)
-                            {
-                                for (int m = 0; m < dm; m++) expanded[ic * dm + m] = px[ic];
-                            }
-
-                            TensorPrimitives.MultiplyAdd(expanded, f, acc, acc);
-                        }
-                    }
-                }
-
-                var dst = output.Slice(((b * g.OutputHeight + oy) * g.OutputWidth + ox) * outC, outC);
-                if (!bias.IsEmpty) TensorPrimitives.Add(acc, bias, dst);
-                else acc.CopyTo(dst);
-                TensorPrimitives.Max(dst, min, dst);
-                TensorPrimitives.Min(dst, max, dst);
-            }
-        }
-    }
-
     /// <summary>
-    /// Quantized DEPTHWISE_CONV_2D (int8 per-channel, uint8 per-tensor): acc = Σ (in + inputOffset)(w + filterOffset)
-    /// + bias in int32, then MultiplyByQuantizedMultiplier, + outputOffset, clamp.
+    /// 8-bit DEPTHWISE_CONV_2D as LiteRT's XNNPACK delegate computes it (the scalar specification of
+    /// <see cref="Optimized.DepthwiseConvQuantized"/>, and the path for depth multipliers &gt; 1 or non-constant filters):
+    /// acc = Σ (in + inputOffset)(w + filterOffset) + bias in int32, then XNNPACK's fp32 requantization. The TFLite
+    /// built-in (fixed-point) arithmetic is Kernels.Reference.Convolution; this float requantization rounds
+    /// differently, so it stays here as its own specification.
     /// </summary>
-    public static void DepthwiseConvQuantized<TIn, TW, TOut, TR>(ConvGeometry g, int depthMultiplier, ReadOnlySpan<TIn> input, int inputOffset,
-        ReadOnlySpan<TW> filter, int filterOffset, ReadOnlySpan<int> bias, TR requantizer, Span<TOut> output, int rowStart, int rowEnd)
+    public static void DepthwiseConvXnnpack<TIn, TW, TOut>(ConvGeometry g, int depthMultiplier, ReadOnlySpan<TIn> input, int inputOffset,
+        ReadOnlySpan<TW> filter, int filterOffset, ReadOnlySpan<int> bias, FloatRequantizer requantizer, Span<TOut> output, int rowStart, int rowEnd)
         where TIn : unmanaged, IBinaryInteger<TIn>
         where TW : unmanaged, IBinaryInteger<TW>
         where TOut : unmanaged, IBinaryInteger<TOut>
-        where TR : struct, IRequantizer
     {
         int inC = g.InputDepth, outC = g.OutputDepth, dm = depthMultiplier;
         Span<int> acc = outC <= 1024 ? stackalloc int[outC] : new int[outC];
@@ -119,48 +71,10 @@ internal static partial class ReferenceKernels
         }
     }
 
-    /// <summary>int16x8 DEPTHWISE_CONV_2D: int64 accumulation and bias, the int64 MultiplyByQuantizedMultiplier.</summary>
-    public static void DepthwiseConvInt16x8(ConvGeometry g, int depthMultiplier, ReadOnlySpan<short> input, ReadOnlySpan<sbyte> filter,
-        ReadOnlySpan<long> bias, ReadOnlySpan<int> multiplier, ReadOnlySpan<int> shift, int actMin, int actMax, Span<short> output,
-        int rowStart, int rowEnd)
-    {
-        int inC = g.InputDepth, outC = g.OutputDepth, dm = depthMultiplier;
-        var acc = new long[outC];
-        for (int row = rowStart; row < rowEnd; row++)
-        {
-            int b = row / g.OutputHeight, oy = row % g.OutputHeight;
-            for (int ox = 0; ox < g.OutputWidth; ox++)
-            {
-                Array.Clear(acc);
-                int inX0 = ox * g.StrideWidth - g.PadLeft, inY0 = oy * g.StrideHeight - g.PadTop;
-                for (int ky = 0; ky < g.FilterHeight; ky++)
-                {
-                    int iy = inY0 + g.DilationHeight * ky;
-                    if ((uint)iy >= (uint)g.InputHeight) continue;
-                    for (int kx = 0; kx < g.FilterWidth; kx++)
-                    {
-                        int ix = inX0 + g.DilationWidth * kx;
-                        if ((uint)ix >= (uint)g.InputWidth) continue;
-                        var px = input.Slice(((b * g.InputHeight + iy) * g.InputWidth + ix) * inC, inC);
-                        var f = filter.Slice((ky * g.FilterWidth + kx) * outC, outC);
-                        for (int oc = 0; oc < outC; oc++) acc[oc] += (long)px[oc / dm] * f[oc];
-                    }
-                }
-
-                var dst = output.Slice(((b * g.OutputHeight + oy) * g.OutputWidth + ox) * outC, outC);
-                for (int c = 0; c < outC; c++)
-                {
-                    long a = acc[c];
-                    if (!bias.IsEmpty) a += bias[c];
-                    int k = multiplier.Length > 1 ? c : 0;
-                    int scaled = IntegerArithmetic.MultiplyByQuantizedMultiplier(a, multiplier[k], shift[k]);
-                    dst[c] = (short)IntegerArithmetic.Clamp(scaled, actMin, actMax);
-                }
-            }
-        }
-    }
-
-    /// <summary>Hybrid DEPTHWISE_CONV_2D (TFLite DepthwiseConvHybridPerChannel): int8 input with per-batch scale and offset.</summary>
+    /// <summary>
+    /// Hybrid DEPTHWISE_CONV_2D (TFLite DepthwiseConvHybridPerChannel): int8 input with per-batch scale and offset.
+    /// Kernels has no hybrid depthwise yet; this is the only implementation (parallel over output rows).
+    /// </summary>
     public static void DepthwiseConvHybrid(ConvGeometry g, int depthMultiplier, ReadOnlySpan<sbyte> quantizedInput, ReadOnlySpan<float> batchScales,
         ReadOnlySpan<int> batchOffsets, ReadOnlySpan<sbyte> filter, ReadOnlySpan<float> channelScales, ReadOnlySpan<float> bias,
         Span<float> output, float min, float max, int rowStart, int rowEnd)
