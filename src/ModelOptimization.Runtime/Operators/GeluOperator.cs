@@ -58,9 +58,7 @@ internal sealed class GeluOperator : UnaryOperator
 
         if (_table16 is not null)
         {
-            var xs = input.Read<short>();
-            var ys = output.Write<short>();
-            for (int i = 0; i < xs.Length; i++) ys[i] = _table16[(ushort)xs[i]];
+            ApplyTable(input.Read<short>(), output.Write<short>(), _table16);
             return;
         }
 

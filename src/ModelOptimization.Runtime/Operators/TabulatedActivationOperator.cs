@@ -50,9 +50,7 @@ internal abstract class TabulatedActivationOperator(string name, bool tanh, Func
 
         if (_table16 is not null)
         {
-            var xs = input.Read<short>();
-            var ys = output.Write<short>();
-            for (int i = 0; i < xs.Length; i++) ys[i] = _table16[(ushort)xs[i]];
+            ApplyTable(input.Read<short>(), output.Write<short>(), _table16);
             return;
         }
 

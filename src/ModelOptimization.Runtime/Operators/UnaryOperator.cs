@@ -23,4 +23,10 @@ internal abstract class UnaryOperator : OperatorKernel
     {
         for (int i = 0; i < input.Length; i++) output[i] = table[input[i]];
     }
+
+    /// <summary>Applies a 65,536-entry lookup table to an int16 tensor (index = the value's bits).</summary>
+    protected static void ApplyTable(ReadOnlySpan<short> input, Span<short> output, short[] table)
+    {
+        for (int i = 0; i < input.Length; i++) output[i] = table[(ushort)input[i]];
+    }
 }
