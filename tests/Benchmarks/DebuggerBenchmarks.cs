@@ -26,21 +26,7 @@ public class DebuggerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string? dir = Environment.GetEnvironmentVariable("MODELOPT_SHARED_MODELS");
-        if (string.IsNullOrWhiteSpace(dir))
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            {
-                if (File.Exists(Path.Combine(d.FullName, "ModelOpt.sln"))) dir = Path.Combine(d.FullName, "..", "shared", "models");
-            }
-        }
-
-        string path = Path.Combine(dir ?? "", "tflite", "mobilenet_v1_0.25_224_float.tflite");
-        if (!File.Exists(path))
-        {
-            Console.WriteLine("// mobilenet_v1_0.25_224_float.tflite not found under the shared models folder; the benchmark does nothing");
-            return;
-        }
+        if (Data.SharedTflite("mobilenet_v1_0.25_224_float") is not { } path) return;
 
         _float = TfliteReader.Read(path);
         _data = new InMemoryDataset(Enumerable.Range(0, Samples).Select(i => new Array[] { Image(224, i) }).ToList());

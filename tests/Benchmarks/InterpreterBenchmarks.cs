@@ -31,13 +31,7 @@ public class InterpreterBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        string? dir = SharedModels();
-        string path = dir is null ? "" : Path.Combine(dir, "tflite", Model + ".tflite");
-        if (!File.Exists(path))
-        {
-            Console.WriteLine($"// {Model}: not found under the shared models folder; the benchmark does nothing");
-            return;
-        }
+        if (Data.SharedTflite(Model) is not { } path) return;
 
         int threads = Threads == 0 ? Environment.ProcessorCount : Threads;
         var model = TfliteReader.Read(path);
@@ -80,7 +74,7 @@ public class InterpreterBenchmarks
     /// <summary>LiteRT.js's median latency over <paramref name="runs"/> invocations (after one warm-up), or null.</summary>
     private static double? LiteRtMedian(string modelPath, Interpreter inputsFrom, int runs)
     {
-        string? root = RepoRoot();
+        string? root = Data.RepoRoot();
         if (root is null) return null;
         string script = Path.Combine(root, "tests", "Interop", "run.mjs");
         if (!File.Exists(script) || !Directory.Exists(Path.Combine(root, "tests", "Interop", "node_modules"))) return null;
@@ -127,23 +121,5 @@ public class InterpreterBenchmarks
         var bytes = new byte[Buffer.ByteLength(data)];
         Buffer.BlockCopy(data, 0, bytes, 0, bytes.Length);
         return bytes;
-    }
-
-    private static string? SharedModels()
-    {
-        string? env = Environment.GetEnvironmentVariable("MODELOPT_SHARED_MODELS");
-        if (!string.IsNullOrWhiteSpace(env)) return env;
-        string? root = RepoRoot();
-        return root is null ? null : Path.GetFullPath(Path.Combine(root, "..", "shared", "models"));
-    }
-
-    private static string? RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "ModelOpt.sln"))) return d.FullName;
-        }
-
-        return null;
     }
 }

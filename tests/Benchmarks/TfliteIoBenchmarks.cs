@@ -24,7 +24,7 @@ public class TfliteIoBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _path = Path.Combine(SharedModelsDir(), "tflite", ModelName + ".tflite");
+        _path = Path.Combine(Data.SharedModels() ?? throw new DirectoryNotFoundException("ModelOpt.sln not found above the benchmark; set MODELOPT_SHARED_MODELS."), "tflite", ModelName + ".tflite");
         if (!File.Exists(_path)) throw new FileNotFoundException($"Benchmark model not found (set MODELOPT_SHARED_MODELS).", _path);
         _bytes = File.ReadAllBytes(_path);
         _model = TfliteReader.Read(_path);
@@ -50,24 +50,6 @@ public class TfliteIoBenchmarks
 
     [Benchmark]
     public void ExportFile() => TfliteWriter.WriteFile(_model, _output);
-
-    private static string SharedModelsDir()
-    {
-        string? env = Environment.GetEnvironmentVariable("MODELOPT_SHARED_MODELS");
-        if (!string.IsNullOrWhiteSpace(env)) return Path.GetFullPath(env);
-        foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "ModelOpt.sln")))
-                {
-                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "models"));
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException("ModelOpt.sln not found above the benchmark; set MODELOPT_SHARED_MODELS.");
-    }
 
     /// <summary>A write-only stream that only counts bytes (serialization cost without I/O).</summary>
     private sealed class CountingStream : Stream
