@@ -169,10 +169,7 @@ internal sealed class HessianAccumulator
 
     private int OutSize(int size, int kernel, int stride, int dilation, out int padBefore)
     {
-        int effective = (kernel - 1) * dilation + 1;
-        int outSize = _padding == Padding.SAME ? (size + stride - 1) / stride : (size + stride - effective) / stride;
-        int total = Math.Max(0, (outSize - 1) * stride + effective - size);
-        padBefore = _padding == Padding.SAME ? total / 2 : 0;
+        Kernels.Convolution.ComputePadding(_padding == Padding.SAME, size, kernel, stride, dilation, out int outSize, out padBefore);
         return Math.Max(0, outSize);
     }
 }
