@@ -23,6 +23,22 @@ public sealed class TfNode
     public IReadOnlyList<TfShape>? OutputShapes
         => Attributes.TryGetValue("_output_shapes", out var a) && a.Kind == TfAttrKind.List ? a.List!.Shapes : null;
 
+    /// <summary>The node (or function argument) part of an input reference: <c>a/b:1</c>, <c>a:out:0</c>, <c>^a</c> → <c>a/b</c>, <c>a</c>.</summary>
+    public static string NodeOf(string reference)
+    {
+        var s = reference.AsSpan().TrimStart('^');
+        int colon = s.IndexOf(':');
+        return (colon >= 0 ? s[..colon] : s).ToString();
+    }
+
+    /// <summary>The output index an input reference names (<c>a:1</c> → 1, <c>a:out:2</c> → 2, <c>a</c> → 0).</summary>
+    public static int OutputIndexOf(string reference)
+    {
+        int colon = reference.LastIndexOf(':');
+        return colon >= 0 && int.TryParse(reference.AsSpan(colon + 1), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out int k) ? k : 0;
+    }
+
     /// <summary>The data inputs (without control inputs).</summary>
     public IEnumerable<string> DataInputs => Inputs.Where(i => !i.StartsWith('^'));
 

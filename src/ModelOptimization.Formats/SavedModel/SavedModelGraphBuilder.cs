@@ -49,7 +49,7 @@ internal static class SavedModelGraphBuilder
             foreach (var t in s.Inputs.Concat(s.Outputs))
             {
                 if (t.TensorName.Length == 0) continue;
-                string node = NodeOf(t.TensorName);
+                string node = TfNode.NodeOf(t.TensorName);
                 if (!byName.ContainsKey(node))
                 {
                     throw SavedModelErrors.Validation(pbPath, $"signature '{s.Key}' refers to tensor '{t.TensorName}', but the graph has no node '{node}'");
@@ -59,14 +59,6 @@ internal static class SavedModelGraphBuilder
 
         if (bundle is not null) graph.Variables = Variables(graph, byName, bundle, indexPath!);
         return graph;
-    }
-
-    /// <summary>The node part of a tensor name: <c>a/b:0</c> → <c>a/b</c>, <c>^a</c> → <c>a</c>.</summary>
-    public static string NodeOf(string tensor)
-    {
-        var s = tensor.AsSpan().TrimStart('^');
-        int colon = s.IndexOf(':');
-        return (colon >= 0 ? s[..colon] : s).ToString();
     }
 
     private static List<TfVariable> Variables(TfGraph graph, Dictionary<string, TfNode> byName, TensorBundle bundle, string indexPath)

@@ -42,7 +42,7 @@ public static class SavedModelValidator
         {
             foreach (string i in n.Inputs)
             {
-                if (!byName.ContainsKey(SavedModelGraphBuilder.NodeOf(i))) problems.Add($"node '{n.Name}' has input '{i}', but the graph has no such node");
+                if (!byName.ContainsKey(TfNode.NodeOf(i))) problems.Add($"node '{n.Name}' has input '{i}', but the graph has no such node");
             }
 
             CheckCalls(n, "the main graph", functions, problems);
@@ -57,7 +57,7 @@ public static class SavedModelValidator
         {
             foreach (var (what, t) in new[] { ("filename_tensor_name", sd.FilenameTensorName), ("save_tensor_name", sd.SaveTensorName), ("restore_op_name", sd.RestoreOpName) })
             {
-                if (t.Length > 0 && !byName.ContainsKey(SavedModelGraphBuilder.NodeOf(t))) problems.Add($"saver_def.{what} names '{t}', but the graph has no such node");
+                if (t.Length > 0 && !byName.ContainsKey(TfNode.NodeOf(t))) problems.Add($"saver_def.{what} names '{t}', but the graph has no such node");
             }
         }
 
@@ -65,7 +65,7 @@ public static class SavedModelValidator
         {
             if (c.KindCase == CollectionDef.KindOneofCase.NodeList)
             {
-                foreach (string v in c.NodeList.Value.Where(v => !byName.ContainsKey(SavedModelGraphBuilder.NodeOf(v))))
+                foreach (string v in c.NodeList.Value.Where(v => !byName.ContainsKey(TfNode.NodeOf(v))))
                 {
                     problems.Add($"collection '{key}' lists '{v}', but the graph has no such node");
                 }
@@ -74,7 +74,7 @@ public static class SavedModelValidator
             {
                 foreach (var names in c.BytesList.Value.Select(Conversion.SavedModelServingPruner.VariableDefNames))
                 {
-                    foreach (string t in names.Where(t => t.Length > 0 && !byName.ContainsKey(SavedModelGraphBuilder.NodeOf(t))))
+                    foreach (string t in names.Where(t => t.Length > 0 && !byName.ContainsKey(TfNode.NodeOf(t))))
                     {
                         problems.Add($"collection '{key}' has a variable that refers to '{t}', but the graph has no such node");
                     }
@@ -169,9 +169,9 @@ public static class SavedModelValidator
                     var inputs = c.DataInputs.ToList();
                     for (int j = 0; j < inputs.Count; j++)
                     {
-                        if (!frontier.Contains(SavedModelGraphBuilder.NodeOf(inputs[j])) || !seen.Add(c.Name + "#" + j)) continue;
+                        if (!frontier.Contains(TfNode.NodeOf(inputs[j])) || !seen.Add(c.Name + "#" + j)) continue;
                         if (PassThroughOps.Contains(c.Op)) next.Add(c.Name);
-                        else if (c.Op is "Assign" or "AssignVariableOp" && j == 1) restoredVariables.Add(SavedModelGraphBuilder.NodeOf(inputs[0]));
+                        else if (c.Op is "Assign" or "AssignVariableOp" && j == 1) restoredVariables.Add(TfNode.NodeOf(inputs[0]));
                     }
                 }
 
@@ -181,7 +181,7 @@ public static class SavedModelValidator
     }
 
     private static IReadOnlyList<byte[]>? Strings(string? input, Dictionary<string, TfNode> byName)
-        => input is not null && byName.TryGetValue(SavedModelGraphBuilder.NodeOf(input), out var c) && c.Op == "Const"
+        => input is not null && byName.TryGetValue(TfNode.NodeOf(input), out var c) && c.Op == "Const"
            && c.Attributes.TryGetValue("value", out var v) && v.Tensor?.StringValues is { } s ? s : null;
 
     /// <summary>The TF1 variable nodes a signature output depends on.</summary>
@@ -189,12 +189,12 @@ public static class SavedModelValidator
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var stack = new Stack<string>(graph.Signatures.SelectMany(s => s.Outputs).Where(t => t.TensorName.Length > 0)
-            .Select(t => SavedModelGraphBuilder.NodeOf(t.TensorName)));
+            .Select(t => TfNode.NodeOf(t.TensorName)));
         while (stack.Count > 0)
         {
             string name = stack.Pop();
             if (!byName.TryGetValue(name, out var n) || !seen.Add(name)) continue;
-            foreach (string i in n.Inputs) stack.Push(SavedModelGraphBuilder.NodeOf(i));
+            foreach (string i in n.Inputs) stack.Push(TfNode.NodeOf(i));
         }
 
         return new HashSet<string>(seen.Where(s => byName[s].Op is "VariableV2" or "Variable"), StringComparer.Ordinal);

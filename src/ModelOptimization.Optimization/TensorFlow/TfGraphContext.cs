@@ -24,7 +24,7 @@ internal sealed class TfGraphContext
             for (int i = 0; i < n.Inputs.Count; i++)
             {
                 if (n.Inputs[i].StartsWith('^')) continue;
-                string producer = ProducerOf(n.Inputs[i]);
+                string producer = TfNode.NodeOf(n.Inputs[i]);
                 if (!_consumers.TryGetValue(producer, out var list)) _consumers[producer] = list = [];
                 list.Add((n, i));
             }
@@ -49,21 +49,6 @@ internal sealed class TfGraphContext
     public string Label => Function is null ? "the graph" : $"function '{Function.Name}'";
 
     public bool IsInference(TfNode node) => InferenceNodes is null || InferenceNodes.Contains(node.Name);
-
-    /// <summary>The node (or argument) part of a reference: <c>a:1</c>, <c>a:out:0</c> → <c>a</c>.</summary>
-    public static string ProducerOf(string reference)
-    {
-        var s = reference.AsSpan().TrimStart('^');
-        int colon = s.IndexOf(':');
-        return (colon >= 0 ? s[..colon] : s).ToString();
-    }
-
-    /// <summary>The output index a reference names (<c>a:1</c> → 1, <c>a:out:2</c> → 2, <c>a</c> → 0).</summary>
-    public static int OutputIndexOf(string reference)
-    {
-        int colon = reference.LastIndexOf(':');
-        return colon >= 0 && int.TryParse(reference.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int k) ? k : 0;
-    }
 
     /// <summary>The data consumers of a node or argument, as (node, index into its inputs).</summary>
     public IReadOnlyList<(TfNode Node, int Input)> ConsumersOf(string producer)

@@ -69,7 +69,7 @@ internal sealed class TfWeightRewriter
             grew = false;
             foreach (var n in _main.Nodes)
             {
-                if (!removed.Contains(n.Name) && n.DataInputs.Any(i => removed.Contains(TfGraphContext.ProducerOf(i))))
+                if (!removed.Contains(n.Name) && n.DataInputs.Any(i => removed.Contains(TfNode.NodeOf(i))))
                 {
                     removed.Add(n.Name);
                     grew = true;
@@ -88,12 +88,12 @@ internal sealed class TfWeightRewriter
         foreach (var n in graph.Nodes) byName.TryAdd(n.Name, n);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var stack = new Stack<string>(graph.Signatures.SelectMany(s => s.Outputs).Where(o => o.TensorName.Length > 0)
-            .Select(o => TfGraphContext.ProducerOf(o.TensorName)));
+            .Select(o => TfNode.NodeOf(o.TensorName)));
         while (stack.Count > 0)
         {
             string name = stack.Pop();
             if (!seen.Add(name) || !byName.TryGetValue(name, out var node)) continue;
-            foreach (string i in node.Inputs) stack.Push(TfGraphContext.ProducerOf(i));
+            foreach (string i in node.Inputs) stack.Push(TfNode.NodeOf(i));
         }
 
         return seen;
@@ -188,7 +188,7 @@ internal sealed class TfWeightRewriter
         {
             foreach (var (c, i) in main.ConsumersOf(variableNode.Name))
             {
-                if (main.Removed.Contains(c) || TfGraphContext.OutputIndexOf(c.Inputs[i]) != 0) continue;
+                if (main.Removed.Contains(c) || TfNode.OutputIndexOf(c.Inputs[i]) != 0) continue;
                 int k = TfGraphContext.DataIndex(c, i);
                 switch (c.Op)
                 {
@@ -222,7 +222,7 @@ internal sealed class TfWeightRewriter
             if (!_values.Add((ctx, producer, output))) return;
             foreach (var (c, i) in ctx.ConsumersOf(producer))
             {
-                if (ctx.Removed.Contains(c) || TfGraphContext.OutputIndexOf(c.Inputs[i]) != output) continue;
+                if (ctx.Removed.Contains(c) || TfNode.OutputIndexOf(c.Inputs[i]) != output) continue;
                 int k = TfGraphContext.DataIndex(c, i);
                 switch (c.Op)
                 {
@@ -260,7 +260,7 @@ internal sealed class TfWeightRewriter
             {
                 foreach (var (key, r) in f.Returns.ToList())
                 {
-                    if (TfGraphContext.ProducerOf(r) != producer || TfGraphContext.OutputIndexOf(r) != output) continue;
+                    if (TfNode.NodeOf(r) != producer || TfNode.OutputIndexOf(r) != output) continue;
                     _uses.Compute.Add(new ComputeSite(ctx, null, -1, key));
                     if (Applying) f.Returns[key] = Dequantize(ctx, r);
                 }
@@ -285,18 +285,18 @@ internal sealed class TfWeightRewriter
 
             var chain = new List<TfNode>();
             string r = assign.Inputs[input];
-            TfNode? p = ctx.ByName.GetValueOrDefault(TfGraphContext.ProducerOf(r));
+            TfNode? p = ctx.ByName.GetValueOrDefault(TfNode.NodeOf(r));
             while (p is not null && IdentityOps.Contains(p.Op) && p.Inputs.Count > 0 && chain.Count < 64)
             {
                 chain.Add(p);
                 r = p.Inputs[0];
-                p = ctx.ByName.GetValueOrDefault(TfGraphContext.ProducerOf(r));
+                p = ctx.ByName.GetValueOrDefault(TfNode.NodeOf(r));
             }
 
             if (p is { Op: "RestoreV2" })
             {
                 foreach (var n in chain) SetType(n, "T");
-                SetListType(p, "dtypes", TfGraphContext.OutputIndexOf(r));
+                SetListType(p, "dtypes", TfNode.OutputIndexOf(r));
                 return;
             }
 
@@ -356,7 +356,7 @@ internal sealed class TfWeightRewriter
             if (_dequantized.TryGetValue((ctx, source), out var done)) return done;
             var dq = dequantization!;
             var compute = dq.Compute == TfComputeType.BFloat16 ? TfDataType.BFloat16 : TfDataType.Float;
-            string baseName = ctx.UniqueName(TfGraphContext.ProducerOf(source) + "/dequantize");
+            string baseName = ctx.UniqueName(TfNode.NodeOf(source) + "/dequantize");
             string scale = ctx.UniqueName(baseName + "/scale");
             string cast = ctx.UniqueName(baseName + "/cast");
             string mul = dq.Compute == TfComputeType.BFloat16 ? ctx.UniqueName(baseName + "/mul") : baseName;

@@ -51,26 +51,26 @@ internal static class SavedModelServingPruner
         var roots = new List<string>();
         foreach (var s in g.Signatures)
         {
-            roots.AddRange(s.Inputs.Concat(s.Outputs).Where(t => t.TensorName.Length > 0).Select(t => SavedModelGraphBuilder.NodeOf(t.TensorName)));
+            roots.AddRange(s.Inputs.Concat(s.Outputs).Where(t => t.TensorName.Length > 0).Select(t => TfNode.NodeOf(t.TensorName)));
         }
 
         foreach (var (key, c) in metaGraph.CollectionDef)
         {
             if (LoaderCollections.Contains(key) && c.KindCase == CollectionDef.KindOneofCase.NodeList)
             {
-                roots.AddRange(c.NodeList.Value.Select(SavedModelGraphBuilder.NodeOf));
+                roots.AddRange(c.NodeList.Value.Select(TfNode.NodeOf));
             }
         }
 
         // Assets: the loader feeds each asset's path into its tensor.
-        roots.AddRange(metaGraph.AssetFileDef.Where(a => a.TensorInfo is { Name.Length: > 0 }).Select(a => SavedModelGraphBuilder.NodeOf(a.TensorInfo.Name)));
+        roots.AddRange(metaGraph.AssetFileDef.Where(a => a.TensorInfo is { Name.Length: > 0 }).Select(a => TfNode.NodeOf(a.TensorInfo.Name)));
 
         var saverRoots = new List<string>();
         if (metaGraph.SaverDef is { } sd)
         {
             foreach (string t in new[] { sd.FilenameTensorName, sd.SaveTensorName, sd.RestoreOpName })
             {
-                if (t.Length > 0 && byName.ContainsKey(SavedModelGraphBuilder.NodeOf(t))) saverRoots.Add(SavedModelGraphBuilder.NodeOf(t));
+                if (t.Length > 0 && byName.ContainsKey(TfNode.NodeOf(t))) saverRoots.Add(TfNode.NodeOf(t));
             }
         }
 
@@ -161,7 +161,7 @@ internal static class SavedModelServingPruner
         {
             foreach (string i in n.DataInputs)
             {
-                string p = SavedModelGraphBuilder.NodeOf(i);
+                string p = TfNode.NodeOf(i);
                 if (!consumers.TryGetValue(p, out var list)) consumers[p] = list = [];
                 if (!list.Contains(n)) list.Add(n);
             }
@@ -188,9 +188,9 @@ internal static class SavedModelServingPruner
                     for (int i = 0; i < c.Inputs.Count; i++)
                     {
                         string input = c.Inputs[i];
-                        if (input.StartsWith('^') || SavedModelGraphBuilder.NodeOf(input) != node.Name) continue;
+                        if (input.StartsWith('^') || TfNode.NodeOf(input) != node.Name) continue;
                         int colon = input.LastIndexOf(':');
-                        int k = OutputIndex(input);
+                        int k = TfNode.OutputIndexOf(input);
                         if (colon > 0 && map[k] >= 0) c.Inputs[i] = input[..(colon + 1)] + map[k].ToString(System.Globalization.CultureInfo.InvariantCulture);
                     }
                 }
@@ -319,7 +319,7 @@ internal static class SavedModelServingPruner
             var c = metaGraph.CollectionDef[key];
             if (c.KindCase == CollectionDef.KindOneofCase.NodeList)
             {
-                var kept = c.NodeList.Value.Where(v => names.Contains(SavedModelGraphBuilder.NodeOf(v))).ToList();
+                var kept = c.NodeList.Value.Where(v => names.Contains(TfNode.NodeOf(v))).ToList();
                 if (kept.Count == c.NodeList.Value.Count) continue;
                 if (kept.Count == 0)
                 {
@@ -332,7 +332,7 @@ internal static class SavedModelServingPruner
             }
             else if (c.KindCase == CollectionDef.KindOneofCase.BytesList && VariableCollections.Contains(key))
             {
-                var kept = c.BytesList.Value.Where(b => ParseVariableDef(b) is not { } vd || names.Contains(SavedModelGraphBuilder.NodeOf(vd.Variable))).ToList();
+                var kept = c.BytesList.Value.Where(b => ParseVariableDef(b) is not { } vd || names.Contains(TfNode.NodeOf(vd.Variable))).ToList();
                 if (kept.Count == c.BytesList.Value.Count) continue;
                 if (kept.Count == 0)
                 {
@@ -360,7 +360,7 @@ internal static class SavedModelServingPruner
         {
             string name = stack.Pop();
             if (!byName.TryGetValue(name, out var node) || !seen.Add(name)) continue;
-            foreach (string i in node.Inputs) stack.Push(SavedModelGraphBuilder.NodeOf(i));
+            foreach (string i in node.Inputs) stack.Push(TfNode.NodeOf(i));
         }
     }
 
@@ -370,10 +370,10 @@ internal static class SavedModelServingPruner
         var extra = new List<string>();
         foreach (var d in defs)
         {
-            if (!reach.Contains(SavedModelGraphBuilder.NodeOf(d.Variable))) continue;
+            if (!reach.Contains(TfNode.NodeOf(d.Variable))) continue;
             foreach (string t in new[] { d.Initializer, d.Snapshot, d.InitialValue })
             {
-                if (t.Length > 0) extra.Add(SavedModelGraphBuilder.NodeOf(t));
+                if (t.Length > 0) extra.Add(TfNode.NodeOf(t));
             }
         }
 
@@ -391,7 +391,7 @@ internal static class SavedModelServingPruner
         {
             foreach (string i in n.DataInputs)
             {
-                string p = SavedModelGraphBuilder.NodeOf(i);
+                string p = TfNode.NodeOf(i);
                 if (!consumers.TryGetValue(p, out var list)) consumers[p] = list = [];
                 if (!list.Contains(n)) list.Add(n);
             }
@@ -440,8 +440,8 @@ internal static class SavedModelServingPruner
                 {
                     for (int i = 0; i < c.Inputs.Count; i++)
                     {
-                        if (c.Inputs[i].StartsWith('^') || SavedModelGraphBuilder.NodeOf(c.Inputs[i]) != node.Name) continue;
-                        int k = OutputIndex(c.Inputs[i]);
+                        if (c.Inputs[i].StartsWith('^') || TfNode.NodeOf(c.Inputs[i]) != node.Name) continue;
+                        int k = TfNode.OutputIndexOf(c.Inputs[i]);
                         if (map[k] >= 0) c.Inputs[i] = map[k] == 0 ? node.Name : $"{node.Name}:{map[k]}";
                     }
                 }
@@ -485,7 +485,7 @@ internal static class SavedModelServingPruner
                 var data = c.DataInputs.ToList();
                 for (int j = 0; j < data.Count; j++)
                 {
-                    if (SavedModelGraphBuilder.NodeOf(data[j]) != producer || OutputIndex(data[j]) != output) continue;
+                    if (TfNode.NodeOf(data[j]) != producer || TfNode.OutputIndexOf(data[j]) != output) continue;
                     var path = new List<TfNode>(chain) { c };
                     if (PassThroughOps.Contains(c.Op) && chain.Count < 16)
                     {
@@ -509,19 +509,13 @@ internal static class SavedModelServingPruner
     {
         for (int depth = 0; depth < 16; depth++)
         {
-            if (!byName.TryGetValue(SavedModelGraphBuilder.NodeOf(input), out var n)) return null;
+            if (!byName.TryGetValue(TfNode.NodeOf(input), out var n)) return null;
             if (VariableOps.Contains(n.Op)) return n.Name;
             if (!PassThroughOps.Contains(n.Op) || !n.DataInputs.Any()) return null;
             input = n.DataInputs.First();
         }
 
         return null;
-    }
-
-    private static int OutputIndex(string input)
-    {
-        int colon = input.LastIndexOf(':');
-        return colon >= 0 && int.TryParse(input.AsSpan(colon + 1), out int k) ? k : 0;
     }
 
     private static int[] Renumber(bool[] keep)
@@ -534,7 +528,7 @@ internal static class SavedModelServingPruner
     private static TfNode? ConstInput(TfNode node, int dataIndex, Dictionary<string, TfNode> byName)
     {
         var input = node.DataInputs.ElementAtOrDefault(dataIndex);
-        return input is not null && byName.TryGetValue(SavedModelGraphBuilder.NodeOf(input), out var c) && c.Op == "Const" ? c : null;
+        return input is not null && byName.TryGetValue(TfNode.NodeOf(input), out var c) && c.Op == "Const" ? c : null;
     }
 
     private static IReadOnlyList<byte[]>? ConstStrings(TfNode node, int dataIndex, Dictionary<string, TfNode> byName)
