@@ -119,11 +119,10 @@ public sealed class ExportModelCommand : ModelCmdletBase
             if (format == ModelFormat.SavedModel && model.Format == ModelFormat.SavedModel)
             {
                 var pruning = ServingOnly ? SavedModelPruning.ServingOnly : KeepTrainingState ? SavedModelPruning.KeepTrainingState : SavedModelPruning.Auto;
-                var summary = SavedModelGraphWriter.Summarize(model, pruning);
+                var summary = SavedModelGraphWriter.Write(model, _outputPath, new SavedModelWriteOptions { Overwrite = true, Pruning = pruning }, CancellationToken);
                 WriteVerbose(summary.Applied
                     ? $"Model '{model.Name}': {summary}." + string.Concat(summary.Notes.Select(n => $" Kept: {n}."))
                     : $"Model '{model.Name}': training state kept (" + (KeepTrainingState ? "-KeepTrainingState" : "unchanged model; -ServingOnly drops it") + ").");
-                SavedModelGraphWriter.Write(model, _outputPath, new SavedModelWriteOptions { Overwrite = true, Pruning = pruning }, CancellationToken);
             }
             else
             {

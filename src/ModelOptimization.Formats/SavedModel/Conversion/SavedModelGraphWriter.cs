@@ -13,7 +13,8 @@ namespace ModelOptimization.Formats.SavedModel.Conversion;
 /// </summary>
 public static class SavedModelGraphWriter
 {
-    public static void Write(Model model, string folder, SavedModelWriteOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>Writes <paramref name="model"/> to <paramref name="folder"/>; returns what serving-only pruning dropped.</summary>
+    public static SavedModelPruneSummary Write(Model model, string folder, SavedModelWriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(folder);
@@ -21,11 +22,12 @@ public static class SavedModelGraphWriter
         {
             // The writer explains why this model cannot be written as a SavedModel.
             SavedModelWriter.Write(model, folder, options, cancellationToken);
-            return;
+            return SavedModelPruneSummary.None;
         }
 
-        var (document, graph, _) = Prepare(model, doc, options?.Pruning ?? SavedModelPruning.Auto);
+        var (document, graph, summary) = Prepare(model, doc, options?.Pruning ?? SavedModelPruning.Auto);
         SavedModelWriter.Write(document, graph, folder, options, cancellationToken);
+        return summary;
     }
 
     /// <summary>
