@@ -64,12 +64,17 @@ public static class AccuracyAwareQuantizer
         // Calibrate once; every re-quantization reuses the statistics.
         var work = model.Clone();
         work.Source = model.Source;
-        if (QuantizationOptions.NeedsCalibration(options.Mode) || work.Plan.Rules.Any(r => r.Action == LayerRuleAction.Include))
+        if (QuantizationOptions.NeedsCalibration(options.Mode) || work.Plan.Rules.Any(r => r.Action == LayerRuleAction.Include)
+            || options.WeightRounding == WeightRounding.Adaptive)
         {
             if (options.Statistics is null && options.CalibrationData is not null)
             {
                 progress?.Report("calibrating");
-                options = options with { Statistics = Calibrator.Calibrate(model, options.CalibrationData, options.Calibration, null, cancellationToken) };
+                options = options with
+                {
+                    Statistics = Calibrator.Calibrate(model, options.CalibrationData, options.Calibration, null, cancellationToken,
+                        collectHessians: options.WeightRounding == WeightRounding.Adaptive),
+                };
             }
         }
 

@@ -65,7 +65,15 @@ public static class ModelQuantizer
             statistics = given;
         }
 
-        if ((anyActivations && statistics is null) || adaptive)
+        // Statistics calibrated in this process with Hessians (accuracy-aware quantization re-quantizes many times)
+        // spare adaptive rounding a pass over the data.
+        if (adaptive && options.Statistics is { Hessians: { } kept } withHessians)
+        {
+            withHessians.EnsureMatches(model);
+            hessians = kept;
+        }
+
+        if ((anyActivations && statistics is null) || (adaptive && hessians is null))
         {
             // Adaptive rounding sums each weighted layer's input Hessian in the same pass over the data.
             var calibration = Calibrator.Calibrate(model, options.CalibrationData!, options.Calibration, progress, cancellationToken, collectHessians: adaptive);

@@ -191,6 +191,44 @@ public class AdaptiveRoundingTests
     }
 
     [Fact]
+    public void Quantize_StatisticsWithHessians_ReusedWithoutReadingTheDataAgain()
+    {
+        var model = ConvModel();
+        var data = GraphBuilder.Samples(model, 6);
+        var options = new QuantizationOptions { Mode = QuantizationMode.FullInteger, CalibrationData = data, WeightRounding = WeightRounding.Adaptive };
+        var direct = ModelQuantizer.Quantize(model, options).Model;
+        var statistics = Calibrator.Calibrate(model, data, options.Calibration, null, default, collectHessians: true);
+        var untouched = new ReadCountingDataset(data);
+        var reused = ModelQuantizer.Quantize(model, options with { CalibrationData = untouched, Statistics = statistics }).Model;
+        Assert.Equal(0, untouched.Reads);
+        foreach (var name in new[] { "conv/weights", "dw/weights", "fc/weights" })
+        {
+            var (qd, sd) = Weights(direct, name);
+            var (qr, sr) = Weights(reused, name);
+            Assert.Equal(qd, qr);
+            Assert.Equal(sd, sr);
+        }
+    }
+
+    /// <summary>A dataset that counts how often its samples are read.</summary>
+    private sealed class ReadCountingDataset(IDataset inner) : IDataset
+    {
+        public int Reads { get; private set; }
+
+        public string Name => inner.Name;
+
+        public int? Count => inner.Count;
+
+        public IReadOnlyList<int>? Labels => inner.Labels;
+
+        public IEnumerable<Array[]> GetSamples(CancellationToken cancellationToken = default)
+        {
+            Reads++;
+            return inner.GetSamples(cancellationToken);
+        }
+    }
+
+    [Fact]
     public void Calibrate_ConvHessian_EqualsIm2ColSum()
     {
         var model = ConvModel();
